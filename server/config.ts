@@ -1,0 +1,118 @@
+/**
+ * paas-server configuration: one zod schema, read once in main.ts from the
+ * environment (PAAS_*) and command-line flags (--port 5000). Flags win over
+ * the environment. A PAAS_* variable this server does not know fails the
+ * start with a suggestion, so a typo never silently falls back to a default.
+ */
+import { z } from 'zod';
+import { PaasError } from './errors.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const ServerConfigSchema = z.object({
+  dataDir: z.string().min(1).default('./.paas'),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(5000),
+  /** URL clients use to reach the API and git; defaults to http://host:port. */
+  publicUrl: z.string().url().optional(),
+  /** Apps are served at http://<app>.<domain>[:routerPort]. */
+  domain: z.string().min(1).default('localhost'),
+  routerPort: port.default(8080),
+  routerHost: z.string().min(1).default('127.0.0.1'),
+  /** Run the router inside this process (single-host default). */
+  embeddedRouter: bool.default(true),
+  runtime: z.enum(['docker', 'kubernetes']).default('docker'),
+  /** Registry host[:port] to push images to; empty keeps images local. */
+  registry: z.string().default(''),
+  stackImage: z.string().min(1).default('paas/stack:bookworm'),
+  buildTimeoutSeconds: z.coerce.number().int().positive().default(900),
+  maxPushMegabytes: z.coerce.number().positive().default(200),
+  /** PEM bundle handed to dependency installs inside builds (TLS-intercepting proxies). */
+  buildCaFile: z.string().default(''),
+  npmRegistry: z.string().default(''),
+  /** Releases kept running without traffic for instant rollback. */
+  warmReleases: z.coerce.number().int().min(0).default(1),
+  readyTimeoutSeconds: z.coerce.number().positive().default(30),
+  drainSeconds: z.coerce.number().min(0).default(5),
+  maxBodyKilobytes: z.coerce.number().int().positive().default(256),
+}).strict();
+
+export type ServerConfig = z.infer<typeof ServerConfigSchema>;
+
+/** PAAS_FOO_BAR ⇄ fooBar; --foo-bar ⇄ fooBar. */
+const KEYS = Object.keys(ServerConfigSchema.shape) as (keyof ServerConfig)[];
+const envName = (key: string): string => `PAAS_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Variables that belong to the other paas programs, not errors here. */
+const OTHER_PROGRAMS = new Set(['PAAS_API_URL', 'PAAS_TOKEN', 'PAAS_CONFIG_DIR', 'PAAS_SERVER_URL', 'PAAS_ROUTER_TOKEN']);
+
+export function configHelp(): string {
+  return KEYS.map((key) => `  ${flagName(key).padEnd(26)} ${envName(key)}`).join('\n');
+}
+
+export function parseServerConfig(env: Record<string, string | undefined>, argv: string[]): ServerConfig {
+  const raw: Record<string, string> = {};
+  const problems: string[] = [];
+  const byEnv = new Map(KEYS.map((k) => [envName(k), k]));
+  const byFlag = new Map(KEYS.map((k) => [flagName(k), k]));
+
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('PAAS_') || value === undefined || OTHER_PROGRAMS.has(name)) continue;
+    const key = byEnv.get(name);
+    if (key) raw[key] = value;
+    else problems.push(`unknown variable ${name}${suggest(name, [...byEnv.keys()])}`);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const key = byFlag.get(flag);
+    if (!key) {
+      problems.push(`unknown flag ${flag}${suggest(flag, [...byFlag.keys()])}`);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) problems.push(`flag ${flag} needs a value`);
+    else raw[key] = value;
+  }
+
+  const parsed = ServerConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      problems.push(`${envName(key)} / ${flagName(key)}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new PaasError('VALIDATION_FAILED', `Invalid paas-server configuration:\n  ${problems.join('\n  ')}`, {
+      hint: `Known settings:\n${configHelp()}`,
+    });
+  }
+  return parsed.data;
+}
+
+function suggest(name: string, known: string[]): string {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const candidate of known) {
+    const d = distance(name, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best ? ` (did you mean ${best}?)` : '';
+}
+
+/** Levenshtein distance, small inputs only. */
+export function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
