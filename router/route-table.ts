@@ -35,3 +35,14 @@ export type RouteTable = Record<string, AppRoute>;
 export type RouteEvent =
   | { type: 'snapshot'; revision: number; routes: RouteTable }
   | { type: 'heartbeat' };
+
+/**
+ * Where the proxy reads the current table, once per request. A plain holder
+ * (table-holder.ts) in-process, fed by the control plane directly or by the
+ * watch client in the standalone router. `get` must be cheap: the proxy
+ * compares the returned object by identity to know when to recompile, so a
+ * change is a new table object, never an edit of the current one.
+ */
+export interface RouteTableSource {
+  get(): RouteTable;
+}

@@ -24,7 +24,7 @@ export interface ConfigChange {
 
 export interface AppHooks {
   /** After config vars changed; may create and roll out a release. */
-  configChanged?(change: ConfigChange): Promise<void>;
+  configChanged?(change: ConfigChange): Promise<{ version: number } | undefined>;
   /** Before the app's records are deleted: stop instances, drop routes. */
   appDestroying?(app: App): Promise<void>;
 }

@@ -109,6 +109,7 @@ function toRelease(r: Row): Release {
     status: String(r.status) as ReleaseStatus,
     error: r.error === null ? null : String(r.error),
     ranReleasePhase: r.ran_release_phase === 1,
+    runsOn: r.runs_on === null ? Number(r.version) : Number(r.runs_on),
   };
 }
 
@@ -312,10 +313,10 @@ class SqliteStore implements Store {
       this.run('UPDATE apps SET release_seq = release_seq + 1 WHERE id = ?', input.appId);
       const next = Number(this.get('SELECT release_seq FROM apps WHERE id = ?', input.appId)!.release_seq);
       this.run(
-        `INSERT INTO releases (app_id, version, build_id, image, digest, config, process_types, description, created_by, created_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO releases (app_id, version, build_id, image, digest, config, process_types, description, created_by, created_at, status, runs_on)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         input.appId, next, input.buildId, input.image, input.digest, JSON.stringify(input.config), JSON.stringify(input.processTypes),
-        input.description, input.createdBy, iso(this.now()), input.status,
+        input.description, input.createdBy, iso(this.now()), input.status, input.runsOn ?? next,
       );
       return next;
     })();
@@ -328,6 +329,10 @@ class SqliteStore implements Store {
 
   async markReleasePhase(appId: number, version: number): Promise<void> {
     this.run('UPDATE releases SET ran_release_phase = 1 WHERE app_id = ? AND version = ?', appId, version);
+  }
+
+  async setReleaseImage(appId: number, version: number, image: string, digest: string | null): Promise<void> {
+    this.run('UPDATE releases SET image = ?, digest = ? WHERE app_id = ? AND version = ?', image, digest, appId, version);
   }
 
   async getRelease(appId: number, version: number): Promise<Release | undefined> {

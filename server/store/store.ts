@@ -74,6 +74,8 @@ export interface Store {
   createRelease(input: NewRelease): Promise<Release>;
   setReleaseStatus(appId: number, version: number, status: ReleaseStatus, error?: string | null): Promise<void>;
   markReleasePhase(appId: number, version: number): Promise<void>;
+  /** Records where the release's image was published (registry tag and digest). */
+  setReleaseImage(appId: number, version: number, image: string, digest: string | null): Promise<void>;
   getRelease(appId: number, version: number): Promise<Release | undefined>;
   listReleases(appId: number, limit: number): Promise<Release[]>;
 

@@ -80,6 +80,8 @@ export interface Release {
   error: string | null;
   /** Set when the release ran a `release` phase (data changes may not roll back). */
   ranReleasePhase: boolean;
+  /** The release whose instances serve this one (itself, or the target of a warm rollback). */
+  runsOn: number;
 }
 
 export interface NewRelease {
@@ -92,6 +94,8 @@ export interface NewRelease {
   description: string;
   createdBy: string;
   status: ReleaseStatus;
+  /** Release whose instances serve it; undefined means the new release itself. */
+  runsOn?: number;
 }
 
 /** Instances wanted per process type, e.g. { web: 2, worker: 1 }. */

@@ -39,7 +39,9 @@ export function configRoutes(deps: ApiDeps): Router {
       else set[key] = value;
     }
     const config = await deps.store.updateConfig(app.id, set, unset);
-    await deps.hooks.configChanged?.({ app, user: currentUser(req), set, unset, config });
+    const release = await deps.hooks.configChanged?.({ app, user: currentUser(req), set, unset, config });
+    // The body stays the config (Heroku's shape); the release it made rides in a header.
+    if (release) res.setHeader('paas-release', `v${release.version}`);
     res.json(config);
   });
 

@@ -4,6 +4,7 @@
  * a shipped migration: add the next number.
  */
 import { migration001 } from './001-initial.js';
+import { migration002 } from './002-release-instances.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

@@ -1,0 +1,37 @@
+/**
+ * GET /v1/routes: the route table for routers. With `?watch=1` the response
+ * stays open and streams newline-delimited JSON: the current snapshot at
+ * once, a snapshot after every change, and heartbeats in between (wire
+ * format in router/route-table.ts). Admin tokens only: the table names every
+ * app and its endpoints.
+ */
+import { Router } from 'express';
+import type { RouteEvent } from '../../../router/route-table.js';
+import type { RouteHub } from '../../routes/route-hub.js';
+import { requireAdmin } from '../auth.js';
+
+const HEARTBEAT_MS = 5000;
+
+export function routesWatchRoutes(hub: RouteHub): Router {
+  const router = Router();
+  router.get('/routes', (req, res) => {
+    requireAdmin(req);
+    const { table, revision } = hub.current();
+    if (req.query.watch !== '1' && req.query.watch !== 'true') {
+      res.json({ revision, routes: table });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    req.socket.setNoDelay(true);
+    const send = (event: RouteEvent) => res.write(`${JSON.stringify(event)}\n`);
+    send({ type: 'snapshot', revision, routes: table });
+    const unsubscribe = hub.subscribe((routes, rev) => send({ type: 'snapshot', revision: rev, routes }));
+    const heartbeat = setInterval(() => send({ type: 'heartbeat' }), HEARTBEAT_MS);
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+  return router;
+}

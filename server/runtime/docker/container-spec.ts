@@ -1,0 +1,201 @@
+/**
+ * Pure builders for what the driver sends to and reads from Docker: the
+ * container create body for an instance or a one-off run, and the mapping of
+ * an inspected container back to the Runtime's `Instance`. Everything here is
+ * data in, data out, so the choices below are unit-tested without an engine.
+ */
+import type Dockerode from 'dockerode';
+import type { Endpoint, Instance, InstanceSpec, InstanceState } from '../runtime.js';
+import {
+  KINDS,
+  LABELS,
+  MANAGED_BY,
+  WEB_PROCESS,
+  type ContainerKind,
+  makeLabels,
+  parseInstanceIndex,
+  parsePortLabel,
+  parseReleaseLabel,
+  platformEnv,
+} from './names.js';
+
+/**
+ * Instances restart whatever their exit code, like Heroku dynos: a web
+ * process that exits 0 is still down. `unless-stopped` also brings them back
+ * after a reboot of the engine, and `stop` (docker stop) opts them out.
+ * Docker waits 100 ms before the first restart and doubles the delay up to
+ * one minute; the delay resets once a container has run for 10 s.
+ */
+export const INSTANCE_RESTART_POLICY = { Name: 'unless-stopped' } as const;
+/** One-off runs (the release phase) report their exit code instead. */
+export const ONE_OFF_RESTART_POLICY = { Name: 'no' } as const;
+
+const RESERVED_WORDS = new Set([
+  '!', '{', '}', '[[', ']]', 'case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'function', 'if', 'in',
+  'select', 'then', 'time', 'until', 'while',
+]);
+/** Builtins: `exec` needs a program file, and minimal images lack /bin/echo and friends. */
+const BUILTINS = new Set([
+  '.', ':', '[', 'alias', 'bg', 'break', 'cd', 'command', 'continue', 'echo', 'eval', 'exec', 'exit', 'export',
+  'false', 'fg', 'getopts', 'hash', 'jobs', 'kill', 'local', 'printf', 'pwd', 'read', 'readonly', 'return', 'set',
+  'shift', 'source', 'test', 'times', 'trap', 'true', 'type', 'ulimit', 'umask', 'unalias', 'unset', 'wait',
+]);
+
+/**
+ * The command with quoted text blanked out (POSIX quoting: '…' literal, "…"
+ * and \ escapes), so operators inside quotes (`node -e "a(); b()"`) do not
+ * count. Undefined when a quote is left open.
+ */
+export function unquotedText(command: string): string | undefined {
+  let out = '';
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      out += '_';
+    } else if (c === '\\') {
+      i++;
+      out += '__';
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      out += '_';
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      out += '_';
+    } else {
+      out += c;
+    }
+  }
+  return quote === undefined ? out : undefined;
+}
+
+/**
+ * Whether `exec` can safely prefix a Procfile command: one simple command
+ * that names a program. Debian's dash does not replace itself with the last
+ * command of `sh -c`, so without `exec` the app is a child of sh, and the
+ * SIGTERM that `stop` sends (through docker-init to its one child) reaches
+ * sh, not the app: sh dies, the container ends and the app never gets to
+ * shut down gracefully. Anything with operators, assignments or builtins
+ * keeps plain `sh -c` semantics.
+ */
+export function canExec(command: string): boolean {
+  const unquoted = unquotedText(command.trim());
+  if (unquoted === undefined || unquoted === '' || /[;&|\n()`]/.test(unquoted)) return false;
+  const first = command.trim().split(/\s+/)[0]!;
+  // A quoted or escaped program name is rare; not worth guessing what it expands to.
+  if (/['"\\]/.test(first) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) return false;
+  return !RESERVED_WORDS.has(first) && !BUILTINS.has(first);
+}
+
+/**
+ * The container Cmd for a Procfile line. The image's ENTRYPOINT is kept (as
+ * Dokku does) so wrapper entrypoints that prepare the environment still run.
+ */
+export function shellCommand(command: string): string[] {
+  return ['/bin/sh', '-c', canExec(command) ? `exec ${command.trim()}` : command];
+}
+
+export interface ContainerPlan {
+  spec: InstanceSpec;
+  kind: ContainerKind;
+  name: string;
+  /** web.1; undefined for one-off runs. */
+  instance?: string;
+  port?: number;
+  extraLabels?: Record<string, string>;
+}
+
+/** Config vars first, then the platform's own (PORT and PAAS_*), which win. */
+export function containerEnv(plan: ContainerPlan): string[] {
+  const env = {
+    ...plan.spec.env,
+    ...platformEnv({ app: plan.spec.app, release: plan.spec.release, process: plan.spec.process, instance: plan.instance, port: plan.port }),
+  };
+  return Object.entries(env).map(([key, value]) => `${key}=${value}`);
+}
+
+export function makeContainerOptions(plan: ContainerPlan): Dockerode.ContainerCreateOptions {
+  const { spec } = plan;
+  const options: Dockerode.ContainerCreateOptions = {
+    name: plan.name,
+    Image: spec.image,
+    Env: containerEnv(plan),
+    Labels: makeLabels(
+      { app: spec.app, release: spec.release, process: spec.process, kind: plan.kind, instance: plan.instance, port: plan.port },
+      plan.extraLabels,
+    ),
+    Tty: false,
+    AttachStdin: false,
+    OpenStdin: false,
+    HostConfig: {
+      // The engine runs with --bridge=none: apps share the host's network and listen on 127.0.0.1:$PORT.
+      NetworkMode: 'host',
+      // docker-init (tini) as PID 1: a Node app without a SIGTERM handler would ignore SIGTERM as PID 1.
+      Init: true,
+      RestartPolicy: plan.kind === KINDS.instance ? { ...INSTANCE_RESTART_POLICY } : { ...ONE_OFF_RESTART_POLICY },
+    },
+  };
+  if (spec.command !== undefined) options.Cmd = shellCommand(spec.command);
+  return options;
+}
+
+/** The part of `docker inspect` the mapping reads (kept narrow so tests can write it by hand). */
+export interface InspectedContainer {
+  Id: string;
+  RestartCount: number;
+  Config: { Labels?: Record<string, string> | null };
+  State: { Status: string; ExitCode: number; StartedAt: string };
+}
+
+const STATES: Record<string, InstanceState> = {
+  created: 'starting',
+  running: 'running',
+  restarting: 'restarting',
+  paused: 'stopped',
+  removing: 'stopped',
+  exited: 'exited',
+  dead: 'exited',
+};
+
+export function mapState(status: string): InstanceState {
+  return STATES[status] ?? 'unknown';
+}
+
+/** Docker reports a never-started container as started at Go's zero time. */
+function parseStartedAt(value: string): Date | undefined {
+  if (value === '' || value.startsWith('0001-01-01')) return undefined;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
+/** Inspected container ▶ Instance; undefined when its labels are not a paas instance's. */
+export function toInstance(info: InspectedContainer, host: string): Instance | undefined {
+  const labels = info.Config.Labels ?? {};
+  const app = labels[LABELS.app];
+  const process = labels[LABELS.process];
+  const release = parseReleaseLabel(labels[LABELS.release]);
+  const name = labels[LABELS.instance];
+  if (labels[LABELS.managedBy] !== MANAGED_BY || labels[LABELS.kind] !== KINDS.instance) return undefined;
+  if (app === undefined || process === undefined || release === undefined || name === undefined) return undefined;
+  const state = mapState(info.State.Status);
+  const instance: Instance = { id: info.Id, name, app, release, process, state, restartCount: info.RestartCount };
+  const port = parsePortLabel(labels[LABELS.port]);
+  if (process === WEB_PROCESS && port !== undefined) instance.endpoint = { host, port } satisfies Endpoint;
+  const startedAt = parseStartedAt(info.State.StartedAt);
+  if (startedAt) instance.startedAt = startedAt;
+  if (state === 'exited' || state === 'restarting') instance.exitCode = info.State.ExitCode;
+  return instance;
+}
+
+/** What allocation needs from a listed container's labels: its port and instance number. */
+export function heldPort(labels: Record<string, string> | undefined): number | undefined {
+  return parsePortLabel(labels?.[LABELS.port]);
+}
+
+export function heldIndex(labels: Record<string, string> | undefined, spec: Pick<InstanceSpec, 'app' | 'release' | 'process'>): number | undefined {
+  if (!labels || labels[LABELS.kind] !== KINDS.instance) return undefined;
+  if (labels[LABELS.app] !== spec.app || parseReleaseLabel(labels[LABELS.release]) !== spec.release) return undefined;
+  if (labels[LABELS.process] !== spec.process) return undefined;
+  return parseInstanceIndex(labels[LABELS.instance], spec.process);
+}
