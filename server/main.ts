@@ -5,15 +5,25 @@
  *
  *   paas-server [--port 5000] [--data-dir ./.paas] …   start the control plane
  *   paas-server tokens:create --admin [--email E]      print a new admin token
+ *   paas-server stacks:build [--force]                 make the offline stack image
  *   paas-server help                                   settings and commands
  */
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import Docker from 'dockerode';
+import { runStacksBuild } from '../builder/stacks-build-command.js';
+import { RouterMetrics } from '../router/metrics.js';
+import { createRouterServer } from '../router/proxy.js';
+import { closeGracefully } from '../router/shutdown.js';
+import { createRouteTableHolder } from '../router/table-holder.js';
+import { createPlatform } from './platform.js';
+import { createDockerRuntime } from './runtime/docker/docker-runtime.js';
+import type { Runtime } from './runtime/runtime.js';
 import { join, resolve } from 'node:path';
 import { configHelp, parseServerConfig, type ServerConfig } from './config.js';
 import { PaasError } from './errors.js';
 import { ensureFirstAdmin, recoverAdminToken } from './bootstrap.js';
-import { createApiApp } from './http/app.js';
 import { makePublicUrls } from './http/deps.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -24,6 +34,8 @@ Commands:
   (none)                          start the control plane
   tokens:create --admin [--email EMAIL]
                                   print a new admin token (operator recovery)
+  stacks:build [--force] [--tag IMAGE]
+                                  make the offline stack image from Debian packages
   help                            this text
 
 Settings (flag or environment variable):
@@ -39,38 +51,82 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 }
 
+/** A random id per data directory: labels this installation's containers (two installs may share an engine). */
+function installationId(dataDir: string): string {
+  const file = join(resolve(dataDir), 'installation-id');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(6).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function connectDocker(): Promise<Docker> {
+  // dockerode reads DOCKER_HOST / DOCKER_CERT_PATH itself, like the docker CLI.
+  const docker = new Docker();
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new PaasError('UNAVAILABLE', `Cannot reach the Docker engine (${err instanceof Error ? err.message : String(err)})`, {
+      hint: 'Start it ("bin/paas-up" installs and starts one on Debian), or point DOCKER_HOST at a running engine.',
+    });
+  }
+  return docker;
+}
+
+function makeRuntime(config: ServerConfig, docker: Docker): Runtime {
+  if (config.runtime === 'kubernetes') {
+    throw new PaasError('BAD_REQUEST', 'The kubernetes runtime is not available yet', { hint: 'Use PAAS_RUNTIME=docker (the default) for now.' });
+  }
+  return createDockerRuntime({ docker, extraLabels: { 'paas.dev/installation': installationId(config.dataDir) } });
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.listen(port, host);
+  await new Promise<void>((ok, fail) => {
+    server.once('listening', ok);
+    server.once('error', fail);
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
 async function serve(config: ServerConfig): Promise<void> {
   const store = openStore(config);
   const first = await ensureFirstAdmin(store);
   if (first) {
     process.stdout.write(`Created admin ${first.user.email}. Admin token (shown once, keep it safe):\n${first.token}\n`);
   }
+  const docker = await connectDocker();
+  const runtime = makeRuntime(config, docker);
+
   // Listen before building the app so port 0 (tests) resolves to the real
   // port inside every URL the API hands out.
   const server = createServer();
-  server.listen(config.port, config.host);
-  await new Promise<void>((ok, fail) => {
-    server.once('listening', ok);
-    server.once('error', fail);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = config.publicUrl ?? `http://${config.host}:${port}`;
-  const deps = {
-    store,
+  const port = await listen(server, config.port, config.host);
+  const table = createRouteTableHolder();
+  const router = config.embeddedRouter ? createRouterServer({ domain: config.domain, table, logger: log, metrics: new RouterMetrics() }) : undefined;
+  const routerPort = router ? await listen(router, config.routerPort, config.routerHost) : config.routerPort;
+
+  const platform = createPlatform({
+    config, store, runtime, docker, log,
     now: () => new Date(),
-    urls: makePublicUrls({ api: url, domain: config.domain, routerPort: config.routerPort }),
-    log,
-    hooks: {},
-  };
-  const app = createApiApp({ deps, maxBodyBytes: config.maxBodyKilobytes * 1024 });
-  server.on('request', app);
+    urls: makePublicUrls({ api: config.publicUrl ?? `http://${config.host}:${port}`, domain: config.domain, routerPort }),
+    ...(config.buildCaFile ? { buildCaCerts: readFileSync(config.buildCaFile, 'utf8') } : {}),
+  });
+  platform.hub.subscribe((routes) => table.set(routes));
+  server.on('request', platform.app);
+  await platform.start();
   process.stdout.write(`paas-server listening on http://${config.host}:${port}\n`);
+  if (router) process.stdout.write(`paas router listening on http://${config.routerHost}:${routerPort}; apps at http://<app>.${config.domain}:${routerPort}\n`);
 
   const shutdown = () => {
-    log('shutting down');
-    server.close(() => void store.close().then(() => process.exit(0)));
-    server.closeAllConnections();
+    log('shutting down (apps keep running; the next start adopts them)');
+    server.closeIdleConnections();
+    void Promise.all([
+      platform.stop(),
+      new Promise((done) => server.close(done)),
+      router ? closeGracefully(router, config.drainSeconds * 1000) : undefined,
+    ]).then(() => store.close()).then(() => process.exit(0));
+    // Streams (logs --tail, route watches) would hold close() open forever.
+    setTimeout(() => server.closeAllConnections(), 1000).unref();
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
@@ -92,6 +148,10 @@ async function main(argv: string[]): Promise<void> {
     const { user, token } = await recoverAdminToken(store, email);
     await store.close();
     process.stdout.write(`Admin token for ${user.email} (shown once):\n${token}\n`);
+    return;
+  }
+  if (command === 'stacks:build') {
+    await runStacksBuild(rest, { docker: new Docker(), isRoot: process.getuid?.() === 0, print: (line) => process.stdout.write(`${line}\n`) });
     return;
   }
   if (command !== undefined && !command.startsWith('-')) {

@@ -89,10 +89,12 @@ export async function runPushPipeline(deps: PushPipelineDeps, push: PushRequest)
     const reason = err instanceof PaasError ? err.message : 'the release failed unexpectedly';
     if (!(err instanceof PaasError)) deps.log(`release v${release.version} of ${app.name}: ${err instanceof Error ? err.stack : String(err)}`);
     await deps.store.setReleaseStatus(app.id, release.version, 'failed', reason);
+    // The push failed as a whole: no build of it may read as a success.
+    await deps.store.updateBuild(build.id, { status: 'failed', error: `v${release.version} failed: ${reason}` });
     return fail(`v${release.version} failed: ${reason}`, err instanceof PaasError && err.hint ? err.hint.split('\n') : []);
   }
   const message = `Released v${release.version} ▸ ${deps.urls.webUrl(app.name)}`;
-  log.header(message);
+  // The git endpoint prints `message` itself; the stored log gets it too.
   await log.flush();
   return { ok: true, message };
 }

@@ -65,7 +65,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
 
   async function listManaged(filter: InstanceFilter, kind?: (typeof KINDS)[keyof typeof KINDS]): Promise<Dockerode.ContainerInfo[]> {
     try {
-      return await docker.listContainers({ all: true, filters: { label: labelFilters(filter, kind) } });
+      return await docker.listContainers({ all: true, filters: { label: labelFilters(filter, kind, extraLabels) } });
     } catch (err) {
       throw translateDockerError(err, { action: 'list containers' });
     }

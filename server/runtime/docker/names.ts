@@ -100,9 +100,13 @@ export function makeLabels(parts: LabelParts, extra: Record<string, string> = {}
   return labels;
 }
 
-/** Docker `label` filter values (`key=value`, all must match) for listContainers. */
-export function labelFilters(filter: InstanceFilter = {}, kind?: ContainerKind): string[] {
-  const filters = [`${LABELS.managedBy}=${MANAGED_BY}`];
+/**
+ * Docker `label` filter values (`key=value`, all must match) for listContainers.
+ * `scope` (the runtime's extra labels, e.g. an installation id) keeps two
+ * paas installations on one engine from adopting each other's containers.
+ */
+export function labelFilters(filter: InstanceFilter = {}, kind?: ContainerKind, scope: Record<string, string> = {}): string[] {
+  const filters = [`${LABELS.managedBy}=${MANAGED_BY}`, ...Object.entries(scope).map(([k, v]) => `${k}=${v}`)];
   if (kind !== undefined) filters.push(`${LABELS.kind}=${kind}`);
   if (filter.app !== undefined) filters.push(`${LABELS.app}=${filter.app}`);
   if (filter.release !== undefined) filters.push(`${LABELS.release}=${releaseLabel(filter.release)}`);
