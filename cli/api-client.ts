@@ -7,10 +7,15 @@
  * The session is asked for on the first request, not at construction, so
  * commands that never call the API (help, logout) never need a login.
  *
- * Adding an endpoint (builds, releases, ps, logs …): one method below that
- * calls `request` with a path from `appPath`; its types go in api-types.ts.
+ * Adding an endpoint: one method below that calls `request` with a path
+ * from `appPath`; its types go in api-types.ts. Text that streams (logs)
+ * goes through `stream`, which fails the same way but hands back the body
+ * as it arrives.
  */
-import type { App, Collaborator, ConfigVars, CreatedUser, ErrorBody, IssuedToken, Token, User, WhoAmI } from './api-types.js';
+import type {
+  App, Build, BuildWithLog, Collaborator, ConfigVars, CreatedUser, ErrorBody, Formation, Healthcheck, Instance,
+  IssuedToken, Release, RollbackResult, Token, User, WhoAmI,
+} from './api-types.js';
 import type { Session } from './credentials.js';
 import { CliError } from './errors.js';
 
@@ -31,6 +36,29 @@ export interface ApiResponse<T> {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * For calls that start instances and wait for their readiness (a rollback to
+ * a release that is not warm, scaling up, a rolling restart): the server
+ * answers when it is done, which may take a readiness timeout per instance.
+ */
+const SLOW_TIMEOUT_MS = 15 * 60_000;
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+export interface StreamOptions {
+  /** Aborts the request and ends the stream (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Time limit for the response headers only: a followed stream may stay open for hours. */
+  headersTimeoutMs?: number;
+}
+
+export interface LogOptions {
+  lines?: number;
+  tail?: boolean;
+  process?: string;
+}
 
 /** `/v1/apps/<app>/<segments…>`, each part URL-encoded. */
 export function appPath(app: string, ...segments: string[]): string {
@@ -38,22 +66,22 @@ export function appPath(app: string, ...segments: string[]): string {
 }
 
 export function createApiClient(options: ApiClientOptions) {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+  function headersFor(session: Session, accept: string): Record<string, string> {
+    return { authorization: `Bearer ${session.token}`, accept, 'user-agent': options.userAgent ?? 'paas-cli' };
+  }
+  const urlFor = (session: Session, path: string) => `${session.server.replace(/\/+$/, '')}${path}`;
+
+  async function request<T>(method: string, path: string, body?: unknown, requestOptions: RequestOptions = {}): Promise<ApiResponse<T>> {
     const session = await options.session();
-    const url = `${session.server.replace(/\/+$/, '')}${path}`;
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${session.token}`,
-      accept: 'application/json',
-      'user-agent': options.userAgent ?? 'paas-cli',
-    };
+    const headers = headersFor(session, 'application/json');
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await options.fetch(url, {
+      response = await options.fetch(urlFor(session, path), {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        signal: AbortSignal.timeout(requestOptions.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
     } catch (err) {
       throw unreachableError(session.server, err);
@@ -69,7 +97,53 @@ export function createApiClient(options: ApiClientOptions) {
     }
   }
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => (await request<T>(method, path, body)).body;
+  /**
+   * GET of a text body, decoded chunk by chunk as it arrives (UTF-8 split
+   * across chunks is reassembled). Ends when the server ends the response or
+   * `signal` aborts; an abort is a normal end, not an error.
+   */
+  async function* stream(path: string, streamOptions: StreamOptions = {}): AsyncGenerator<string> {
+    const session = await options.session();
+    const headersTimeout = new AbortController();
+    const timer = setTimeout(() => headersTimeout.abort(new DOMException('timed out', 'TimeoutError')), streamOptions.headersTimeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = streamOptions.signal ? AbortSignal.any([streamOptions.signal, headersTimeout.signal]) : headersTimeout.signal;
+    let response: Response;
+    try {
+      response = await options.fetch(urlFor(session, path), { method: 'GET', headers: headersFor(session, 'text/plain'), signal });
+    } catch (err) {
+      if (streamOptions.signal?.aborted) return;
+      throw unreachableError(session.server, headersTimeout.signal.aborted ? headersTimeout.signal.reason : err);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw errorFromResponse(response.status, response.statusText, text, session.server);
+    }
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
+        if (text !== '') yield text;
+      }
+    } catch (err) {
+      if (streamOptions.signal?.aborted) return;
+      throw unreachableError(session.server, err);
+    } finally {
+      // Also reached when the consumer stops early: tell the server we are gone.
+      await reader.cancel().catch(() => undefined);
+    }
+    const rest = decoder.decode();
+    if (rest !== '') yield rest;
+  }
+
+  const call = async <T>(method: string, path: string, body?: unknown, requestOptions?: RequestOptions): Promise<T> =>
+    (await request<T>(method, path, body, requestOptions)).body;
+  const slow: RequestOptions = { timeoutMs: SLOW_TIMEOUT_MS };
   const enc = encodeURIComponent;
 
   return {
@@ -99,6 +173,32 @@ export function createApiClient(options: ApiClientOptions) {
     listTokens: () => call<Token[]>('GET', '/v1/tokens'),
     createToken: (options: { description?: string; expiresIn?: number }) => call<IssuedToken>('POST', '/v1/tokens', options),
     revokeToken: (id: string) => call<{ id: string }>('DELETE', `/v1/tokens/${enc(id)}`),
+
+    listBuilds: (app: string) => call<Build[]>('GET', appPath(app, 'builds')),
+    getBuild: (app: string, id: string) => call<BuildWithLog>('GET', appPath(app, 'builds', id)),
+
+    listReleases: (app: string) => call<Release[]>('GET', appPath(app, 'releases')),
+    getRelease: (app: string, version: number) => call<Release>('GET', appPath(app, 'releases', `v${version}`)),
+    rollback: (app: string, version?: number) =>
+      call<RollbackResult>('POST', appPath(app, 'releases', 'rollback'), version === undefined ? {} : { version }, slow),
+
+    listInstances: (app: string) => call<Instance[]>('GET', appPath(app, 'ps')),
+    getFormation: (app: string) => call<Formation>('GET', appPath(app, 'formation')),
+    scale: (app: string, changes: Formation) => call<Formation>('PATCH', appPath(app, 'formation'), changes, slow),
+    restart: (app: string, process?: string) =>
+      call<{ restarted: number }>('POST', appPath(app, 'restart'), process === undefined ? {} : { process }, slow),
+    getHealthcheck: (app: string) => call<Healthcheck>('GET', appPath(app, 'healthcheck')),
+    setHealthcheck: (app: string, path: string | null) => call<Healthcheck>('PUT', appPath(app, 'healthcheck'), { path }),
+
+    /** Instance output as text (`<time> app[web.1]: <line>\n`), chunk by chunk. */
+    logs(app: string, logOptions: LogOptions, streamOptions: StreamOptions = {}): AsyncGenerator<string> {
+      const query = new URLSearchParams();
+      if (logOptions.lines !== undefined) query.set('lines', String(logOptions.lines));
+      if (logOptions.tail) query.set('tail', '1');
+      if (logOptions.process !== undefined) query.set('process', logOptions.process);
+      const search = query.toString();
+      return stream(`${appPath(app, 'logs')}${search ? `?${search}` : ''}`, streamOptions);
+    },
   };
 }
 

@@ -93,7 +93,17 @@ export interface CommandContext {
   self: SelfCommand;
   /** Prints help for a command (or the command list when undefined). */
   showHelp(name?: string): void;
+  /**
+   * Calls `handler` on Ctrl-C (SIGINT) instead of ending the process, until
+   * the returned function is called. For commands that stream (logs --tail).
+   */
+  onInterrupt(handler: () => void): () => void;
+  /** Opens a URL in a browser when that makes sense (a terminal with an opener); false when it did not. */
+  openUrl(url: string): Promise<boolean>;
 }
+
+/** Registers a Ctrl-C handler; returns its removal. */
+export type InterruptSource = (handler: () => void) => () => void;
 
 export function stringFlag(flags: FlagValues, name: string): string | undefined {
   const value = flags[name];

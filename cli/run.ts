@@ -12,7 +12,7 @@
 import { commandFlags, parseFlags } from './args.js';
 import { createApiClient, type FetchFn } from './api-client.js';
 import { COMMANDS } from './commands/index.js';
-import type { Command, CommandContext, Input, Output, SelfCommand } from './context.js';
+import type { Command, CommandContext, Input, InterruptSource, Output, SelfCommand } from './context.js';
 import { stringFlag } from './context.js';
 import {
   configDir, createCredentialStore, notLoggedInError, resolveSession,
@@ -39,6 +39,10 @@ export interface CliDeps {
   /** The command table; tests may pass their own. */
   commands?: readonly Command[];
   userAgent?: string;
+  /** Ctrl-C for streaming commands; without it they run until the stream ends. */
+  onInterrupt?: InterruptSource;
+  /** Opens a URL in a browser; without it `paas open` only prints the URL. */
+  openUrl?: (url: string) => Promise<boolean>;
 }
 
 export async function runCli(deps: CliDeps): Promise<number> {
@@ -136,6 +140,8 @@ function makeContext(
       if (!target) throw unknownCommand(name, commands);
       deps.stdout.write(commandHelp(target, commands));
     },
+    onInterrupt: deps.onInterrupt ?? (() => () => undefined),
+    openUrl: deps.openUrl ?? (async () => false),
   };
 }
 

@@ -4,7 +4,8 @@
  * logs. Closed (SIGTERM, then SIGKILL) by `stop()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import Docker from 'dockerode';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +16,16 @@ export const CLI_BIN = join(REPO_ROOT, 'bin', 'paas.js');
 
 export interface ServerProcess {
   url: string;
+  /** The embedded router ("http://127.0.0.1:PORT"); apps answer there with `Host: <app>.localhost`. */
+  routerUrl: string;
   adminToken: string;
   dataDir: string;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM; then, unless `keepApps`, removes this installation's containers (and the data dir if the test did not give one). */
+  stop(options?: { keepApps?: boolean }): Promise<void>;
+  /** SIGKILL, as a crash would: nothing is cleaned up. */
+  kill(): Promise<void>;
 }
 
 export interface StartServerOptions {
@@ -33,7 +39,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'paas-test-')));
   const ownsDataDir = options.dataDir === undefined;
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...options.env };
-  const child = spawn(process.execPath, [SERVER_BIN, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const args = options.args ?? [];
+  const withRouter = !args.includes('--router-port');
+  const child = spawn(process.execPath, [SERVER_BIN, '--port', '0', '--data-dir', dataDir, ...(withRouter ? ['--router-port', '0'] : []), ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -41,19 +49,37 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const url = await waitFor(child, () => /listening on (http:\/\/\S+)/.exec(output)?.[1], options.startTimeoutMs ?? 20_000, () => output);
+  const url = await waitFor(child, () => /paas-server listening on (http:\/\/\S+)/.exec(output)?.[1], options.startTimeoutMs ?? 20_000, () => output);
+  const routerUrl = /router listening on (http:\/\/[^\s;]+)/.exec(output)?.[1] ?? '';
   const adminToken = /^(paas_[0-9a-f]{16}_\S+)$/m.exec(output)?.[1] ?? '';
 
   return {
     url,
+    routerUrl,
     adminToken,
     dataDir,
     output: () => output,
-    async stop() {
+    async stop(stopOptions = {}) {
       await stopChild(child);
+      if (!stopOptions.keepApps) await removeInstallationContainers(dataDir);
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
+}
+
+/** Removes the containers the server of `dataDir` started (labelled with its installation id). */
+export async function removeInstallationContainers(dataDir: string): Promise<void> {
+  const id = (await readFile(join(dataDir, 'installation-id'), 'utf8').catch(() => '')).trim();
+  if (!id) return;
+  const docker = new Docker();
+  const containers = await docker.listContainers({ all: true, filters: { label: [`paas.dev/installation=${id}`] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }
 
 function waitFor<T>(child: ChildProcess, probe: () => T | undefined, timeoutMs: number, output: () => string): Promise<T> {
