@@ -46,7 +46,7 @@ const envName = (key: string): string => `PAAS_${key.replace(/[A-Z]/g, (c) => `_
 const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Variables that belong to the other paas programs, not errors here. */
-const OTHER_PROGRAMS = new Set(['PAAS_API_URL', 'PAAS_TOKEN', 'PAAS_CONFIG_DIR', 'PAAS_SERVER_URL', 'PAAS_ROUTER_TOKEN']);
+const OTHER_PROGRAMS = new Set(['PAAS_API_URL', 'PAAS_TOKEN', 'PAAS_CONFIG_DIR', 'PAAS_APP', 'PAAS_SERVER_URL', 'PAAS_ROUTER_TOKEN', 'PAAS_ROUTER_DRAIN_SECONDS']);
 
 export function configHelp(): string {
   return KEYS.map((key) => `  ${flagName(key).padEnd(26)} ${envName(key)}`).join('\n');

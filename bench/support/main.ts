@@ -38,6 +38,11 @@ export function runBench(name: string, budgetMs: number, body: (ctx: BenchContex
     });
   }
 
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`${name}: ${err.stack ?? String(err)}\n`);
+    void finish(2);
+  });
+
   body({ defer: (cleanup) => cleanups.push(cleanup) }).then(
     (pass) => finish(pass ? 0 : 1),
     (err: unknown) => {

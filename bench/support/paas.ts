@@ -35,6 +35,8 @@ export interface PaasServer {
 export interface StartPaasOptions {
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  /** Extra node flags for the server process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export async function startPaas(options: StartPaasOptions = {}): Promise<PaasServer> {
@@ -50,7 +52,7 @@ export async function startPaas(options: StartPaasOptions = {}): Promise<PaasSer
     PAAS_DRAIN_SECONDS: '1',
     ...options.env,
   };
-  const child = spawn(process.execPath, [SERVER_BIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_BIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

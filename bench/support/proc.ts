@@ -22,7 +22,7 @@ export interface RunOptions {
 
 export function run(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] };
+    const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] };
     const started = performance.now();
     const child = spawn(cmd, args, spawnOptions);
     let stdout = '';
@@ -38,7 +38,11 @@ export function run(cmd: string, args: string[], options: RunOptions = {}): Prom
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: performance.now() - started });
     });
-    child.stdin!.end(options.input ?? '');
+    if (options.input !== undefined) {
+      // A child that exits without reading its input must not crash us with EPIPE.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(options.input);
+    }
   });
 }
 

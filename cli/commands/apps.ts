@@ -1,4 +1,4 @@
-/** apps, apps:create, apps:info, apps:destroy. */
+/** apps, apps:create, apps:info, apps:destroy, open. */
 import type { Command } from '../context.js';
 import { booleanFlag, stringFlag } from '../context.js';
 import { CliError, usageError } from '../errors.js';
@@ -103,5 +103,21 @@ export const appsDestroy: Command = {
       await removeRemote(ctx.git, ctx.cwd, ctx.remoteName);
       ctx.out.line(`Removed git remote ${ctx.remoteName}`);
     }
+  },
+};
+
+export const open: Command = {
+  name: 'open',
+  summary: "print the app's web URL (and open it in a browser on a terminal)",
+  appScoped: true,
+  json: true,
+  examples: ['paas open', 'curl "$(paas open -a my-app)"'],
+  async run(ctx) {
+    const app = await ctx.api.getApp(await ctx.resolveApp());
+    if (booleanFlag(ctx.flags, 'json')) return ctx.out.write(json({ name: app.name, webUrl: app.webUrl }));
+    // The URL alone on stdout, so `curl "$(paas open)"` works; whether a
+    // browser opened is for the person at the terminal.
+    ctx.out.line(app.webUrl);
+    if (await ctx.openUrl(app.webUrl)) ctx.err.line(`Opening ${app.webUrl} in your browser`);
   },
 };

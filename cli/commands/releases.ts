@@ -12,7 +12,7 @@ import type { Command } from '../context.js';
 import { booleanFlag } from '../context.js';
 import { formatElapsed } from '../duration.js';
 import { usageError } from '../errors.js';
-import { formatDate, heading, json, keyValues, plural, table } from '../format.js';
+import { formatDate, heading, json, keyValues, table } from '../format.js';
 
 /** `v3` or `3` ▶ 3. */
 export function parseReleaseVersion(text: string): number {
@@ -67,18 +67,16 @@ export function releaseInfo(app: string, release: Release, warm: ReadonlySet<num
   return heading(`${app} v${release.version}`) + keyValues(pairs);
 }
 
-/** What a rollback did, then how to undo it; warnings are separate so they can go to stderr. */
-export function rollbackMessage(app: string, result: RollbackResult): { lines: string[]; warnings: string[] } {
+/** What a rollback did and how to undo it; warnings apart, for stderr. */
+export function rollbackMessage(app: string, result: RollbackResult): { done: string; warnings: string[]; undo: string } {
   const took = formatElapsed(result.durationMs);
   const how = result.warm
     ? `traffic moved to warm instances in ${took}`
     : `started v${result.target}'s image${took ? ` in ${took}` : ''}`;
   return {
-    lines: [
-      `Rolled back ${app} to v${result.target} as v${result.release.version} (${how})`,
-      `To undo: paas releases:rollback v${result.previous} -a ${app}`,
-    ],
+    done: `Rolled back ${app} to v${result.target} as v${result.release.version} (${how})`,
     warnings: result.warnings.map((w) => `Warning: ${w}`),
+    undo: `To undo: paas releases:rollback v${result.previous} -a ${app}`,
   };
 }
 
@@ -136,14 +134,17 @@ export const releasesRollback: Command = {
     const version = ctx.args[0] === undefined ? undefined : parseReleaseVersion(ctx.args[0]);
     const app = await ctx.resolveApp();
     const result = await ctx.api.rollback(app, version);
-    const { lines, warnings } = rollbackMessage(app, result);
-    if (booleanFlag(ctx.flags, 'json')) ctx.out.write(json(result));
-    else for (const line of lines) ctx.out.line(line);
-    for (const warning of warnings) ctx.err.line(warning);
+    const message = rollbackMessage(app, result);
+    // Warnings go to stderr in both modes: with --json they are in the JSON too,
+    // but a script's log should still show them.
+    if (booleanFlag(ctx.flags, 'json')) {
+      ctx.out.write(json(result));
+      for (const warning of message.warnings) ctx.err.line(warning);
+      return;
+    }
+    ctx.out.line(message.done);
+    for (const warning of message.warnings) ctx.err.line(warning);
+    ctx.out.line(message.undo);
   },
 };
 
-/** "v3 and v4" style mention, for messages about several releases. */
-export function releaseCount(n: number): string {
-  return plural(n, 'release');
-}

@@ -3,10 +3,13 @@
  * (with its embedded router) on 127.0.0.1, real `git push` over HTTP, and
  * requests through the router with `Host: <app>.localhost`.
  */
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { api } from './api.js';
 import { git, remoteLines, type GitResult } from './git-fixtures.js';
-import type { ServerProcess } from './server-process.js';
+import { CLI_BIN, type ServerProcess } from './server-process.js';
 
 export interface PushResult extends GitResult {
   /** The server's lines ("remote: ..." without the prefix). */
@@ -102,4 +105,23 @@ export function startLoad(routerUrl: string, app: string, options: { workers?: n
       return results;
     },
   };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `paas` binary as a user with `token` would, against `server`. */
+export function paas(server: Pick<ServerProcess, 'url'>, token: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI_BIN, ...args], {
+      cwd: options.cwd,
+      timeout: options.timeoutMs ?? 60_000,
+      env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), PAAS_CONFIG_DIR: join(tmpdir(), 'paas-test-cli-unused'), PAAS_API_URL: server.url, PAAS_TOKEN: token, NO_COLOR: '1' },
+    }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
 }
