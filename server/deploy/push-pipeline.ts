@@ -38,7 +38,7 @@ export interface PushRequest {
   signal: AbortSignal;
 }
 
-export type PushResult = { ok: true; message: string } | { ok: false; reason: string; logTail: string[] };
+export type PushResult = { ok: true; message: string } | { ok: false; reason: string };
 
 export interface PushPipelineDeps {
   store: Store;
@@ -49,8 +49,6 @@ export interface PushPipelineDeps {
   log: Logger;
 }
 
-const TAIL_LINES = 20;
-
 export async function runPushPipeline(deps: PushPipelineDeps, push: PushRequest): Promise<PushResult> {
   const { app } = push;
   const build = await deps.store.createBuild({ id: randomUUID(), appId: app.id, commit: push.commit, createdBy: push.user.email });
@@ -58,7 +56,8 @@ export async function runPushPipeline(deps: PushPipelineDeps, push: PushRequest)
   const fail = async (reason: string, extra: string[] = []): Promise<PushResult> => {
     for (const line of extra) log.line(line);
     await log.flush();
-    return { ok: false, reason, logTail: [...log.tail(TAIL_LINES)] };
+    // Every line already reached the pusher live; the stored log keeps them all.
+    return { ok: false, reason };
   };
 
   log.header(`Building ${app.name} (${push.commit.slice(0, 7)}), build ${build.id.slice(0, 8)}`);
