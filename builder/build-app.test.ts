@@ -40,7 +40,10 @@ test('a Node app without lockfile: npm install, served by npm start; an app-code
     await served.stop();
   }
 
-  const commit = await commitChange(first.repo, { 'greeting.js': "exports.greeting = 'hello from node-app v2';\n" }, 'new greeting');
+  // A fresh greeting each run: the engine's cache outlives test runs, and a
+  // change built before would rightly come from the cache.
+  const greeting = `hello from node-app v2 ${randomBytes(4).toString('hex')}`;
+  const commit = await commitChange(first.repo, { 'greeting.js': `exports.greeting = '${greeting}';\n` }, 'new greeting');
   const second = await buildRepo(first.repo, 'node-app-v2', { commit });
   const install = second.logs.findIndex((line) => /^Step \d+\/\d+ : RUN npm install/.test(line));
   assert.ok(install >= 0, second.logs.join('\n'));
@@ -49,7 +52,7 @@ test('a Node app without lockfile: npm install, served by npm start; an app-code
   assert.notEqual(second.logs[copySource + 1]?.trim(), '---> Using cache', 'the changed source is copied again');
   const servedAgain = await serveImage(docker, second.result.tag, await freePort());
   try {
-    assert.equal(await (await fetch(servedAgain.url)).text(), 'hello from node-app v2\n');
+    assert.equal(await (await fetch(servedAgain.url)).text(), `${greeting}\n`);
   } finally {
     await servedAgain.stop();
   }

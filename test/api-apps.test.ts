@@ -30,7 +30,7 @@ describe('apps API', () => {
     assert.equal(created.body.name, 'shop');
     assert.equal(created.body.owner, 'alice@example.com');
     assert.equal(created.body.gitUrl, `${server.url}/shop.git`);
-    assert.equal(created.body.webUrl, 'http://shop.localhost:8080');
+    assert.equal(created.body.webUrl, `http://shop.localhost:${new URL(server.routerUrl).port}`, 'the URL names the router the server runs');
 
     assert.equal((await api(server.url, 'GET', '/v1/apps/shop', { token: alice })).body.name, 'shop');
     assert.deepEqual((await api(server.url, 'GET', '/v1/apps', { token: alice })).body.map((a: any) => a.name), ['shop']);

@@ -49,8 +49,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const url = await waitFor(child, () => /paas-server listening on (http:\/\/\S+)/.exec(output)?.[1], options.startTimeoutMs ?? 20_000, () => output);
-  const routerUrl = /router listening on (http:\/\/[^\s;]+)/.exec(output)?.[1] ?? '';
+  const routerLine = /router listening on (http:\/\/[^\s;]+)/;
+  const url = await waitFor(child, () => {
+    const server = /paas-server listening on (http:\/\/\S+)/.exec(output)?.[1];
+    return server && (!withRouter || args.includes('--embedded-router') || routerLine.test(output)) ? server : undefined;
+  }, options.startTimeoutMs ?? 20_000, () => output);
+  const routerUrl = routerLine.exec(output)?.[1] ?? '';
   const adminToken = /^(paas_[0-9a-f]{16}_\S+)$/m.exec(output)?.[1] ?? '';
 
   return {
