@@ -158,4 +158,20 @@ describe('a release story on Docker behind the router', () => {
     const ids = (list: { name: string; startedAt: string }[]) => list.map((i) => `${i.name}@${i.startedAt}`).sort();
     assert.deepEqual(ids(after), ids(before), 'no instance was restarted');
   });
+
+  test('a warm rollback takes the current formation along, and rolling back to what is live is refused', async () => {
+    const rollback = await paas(server, token, ['releases:rollback', 'v3', '-a', app]);
+    assert.equal(rollback.code, 0, rollback.stderr);
+    assert.match(rollback.stdout, /warm/, 'v1\'s instances stayed warm across the server restart');
+    const seen = new Set<string>();
+    await eventually(async () => {
+      const routed = await getThroughRouter(server.routerUrl, app);
+      const res = body(routed);
+      if (routed.release === 'v5' && res.code === 'one' && res.greeting === 'hello') seen.add(res.instance);
+      return seen.size;
+    }, (n) => n === 3, { what: 'web=3 on the rolled-back release' });
+    const again = await paas(server, token, ['releases:rollback', 'v1', '-a', app]);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /v1 is already live \(as v5\)/);
+  });
 });

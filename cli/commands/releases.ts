@@ -7,6 +7,7 @@
  * says which of the two happened, how long it took, and how to undo it
  * (heroku/cli releases/rollback.ts).
  */
+import type { ApiClient } from '../api-client.js';
 import type { Instance, Release, RollbackResult } from '../api-types.js';
 import type { Command } from '../context.js';
 import { booleanFlag } from '../context.js';
@@ -35,6 +36,20 @@ export function trafficLabel(release: Release, warm: ReadonlySet<number>): strin
   if (release.traffic > 0) return `${release.traffic}%`;
   if (release.status === 'succeeded' && warm.has(release.runsOn)) return 'warm';
   return '';
+}
+
+/**
+ * The instances, only to mark warm releases. The release records come from
+ * the server's database and the instances from its runtime: when the runtime
+ * cannot answer (Docker down), the releases are still worth showing, just
+ * without "warm" marks, so that failure is handled here by leaving them out.
+ */
+async function instancesForWarmth(api: ApiClient, app: string): Promise<Instance[]> {
+  try {
+    return await api.listInstances(app);
+  } catch {
+    return [];
+  }
 }
 
 export function releasesTable(releases: readonly Release[], warm: ReadonlySet<number> = new Set()): string {
@@ -89,7 +104,7 @@ export const releases: Command = {
   async run(ctx) {
     const app = await ctx.resolveApp();
     if (booleanFlag(ctx.flags, 'json')) return ctx.out.write(json(await ctx.api.listReleases(app)));
-    const [list, instances] = await Promise.all([ctx.api.listReleases(app), ctx.api.listInstances(app)]);
+    const [list, instances] = await Promise.all([ctx.api.listReleases(app), instancesForWarmth(ctx.api, app)]);
     if (list.length === 0) {
       ctx.out.line(`${app} has no releases yet. Deploy with: git push ${ctx.remoteName} main`);
       return;
@@ -111,7 +126,7 @@ export const releasesInfo: Command = {
     const version = parseReleaseVersion(ctx.args[0]!);
     const app = await ctx.resolveApp();
     if (booleanFlag(ctx.flags, 'json')) return ctx.out.write(json(await ctx.api.getRelease(app, version)));
-    const [release, instances] = await Promise.all([ctx.api.getRelease(app, version), ctx.api.listInstances(app)]);
+    const [release, instances] = await Promise.all([ctx.api.getRelease(app, version), instancesForWarmth(ctx.api, app)]);
     ctx.out.write(releaseInfo(app, release, warmInstanceSets(instances)));
   },
 };

@@ -196,7 +196,9 @@ export class Controller {
       if (target.status !== 'succeeded' || !target.image) {
         throw new PaasError('VALIDATION_FAILED', `v${target.version} never went live (${target.status}); rolling back to it would not work`, { hint: 'Pick a release whose status is succeeded.' });
       }
-      if (target.version === previous.version) throw new PaasError('CONFLICT', `v${target.version} is already live`);
+      if (target.version === previous.version || target.runsOn === previous.runsOn) {
+        throw new PaasError('CONFLICT', `v${target.version} is already live${target.version === previous.version ? '' : ` (as v${previous.version})`}`, { hint: `See the releases with "paas releases -a ${app.name}".` });
+      }
 
       const warmInstances = await this.warmInstances(app, target.runsOn);
       const release = await this.deps.store.createRelease({
@@ -207,6 +209,8 @@ export class Controller {
       if (warmInstances) {
         await this.moveTraffic(app, release.version, warmInstances);
         await this.deps.store.setReleaseStatus(app.id, release.version, 'succeeded');
+        // The warm set kept the formation it had; the app's current one (after a scale) wins.
+        await this.applyFormation(app, release, await this.deps.store.getFormation(app.id));
       } else {
         await this.rolloutLocked(app, release, quiet, false);
       }
@@ -268,6 +272,9 @@ export class Controller {
       const serving = await this.servingRelease(app);
       if (!serving) return 0;
       const base = (await this.deps.store.getRelease(app.id, serving.runsOn)) ?? serving;
+      if (process !== undefined && !(process in serving.processTypes)) {
+        throw new PaasError('VALIDATION_FAILED', `No process type "${process}" in v${serving.version} (it has ${Object.keys(serving.processTypes).join(', ')})`, { hint: 'Usage: paas ps:restart [TYPE]' });
+      }
       const old = (await this.deps.runtime.list({ app: app.name, release: serving.runsOn })).filter((i) => !process || i.process === process);
       const rollout = { runtime: this.deps.runtime, now: () => this.deps.now().getTime() };
       for (const instance of old) {

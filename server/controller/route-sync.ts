@@ -46,14 +46,15 @@ export class RouteSync {
       const releases = await this.deps.store.listReleases(app.id, 1000);
       const runsOn = new Map(releases.map((r) => [r.version, r.runsOn]));
       const mine = instances.filter((i) => i.app === app.name);
-      if (probeUnknown) await this.probe(mine, app.healthcheckPath, new Set(traffic.map((t) => runsOn.get(t.version) ?? t.version)));
+      // Warm instance sets count too: after a server restart, rollback to them must stay instant.
+      if (probeUnknown) await this.probe(mine, app.healthcheckPath);
       table[app.name] = buildAppRoute({ app: app.name, traffic, runsOn, instances: mine, ready: (i) => this.ready.has(i.id) });
     }
     this.deps.hub.publish(table);
   }
 
-  private async probe(instances: Instance[], path: string | null, serving: Set<number>): Promise<void> {
-    const unknown = instances.filter((i) => serving.has(i.release) && i.endpoint && i.state === 'running' && !this.ready.has(i.id));
+  private async probe(instances: Instance[], path: string | null): Promise<void> {
+    const unknown = instances.filter((i) => i.endpoint && i.state === 'running' && !this.ready.has(i.id));
     const results = await Promise.all(unknown.map(async (i) => [i.id, await probeOnce(i.endpoint!, path)] as const));
     for (const [id, result] of results) if (result.ok) this.ready.add(id);
   }
