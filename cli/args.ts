@@ -10,7 +10,7 @@
  */
 import type { Command, FlagSpec } from './context.js';
 import { usageError } from './errors.js';
-import { closest } from './suggest.js';
+import { closest } from '../server/domain/suggest.js';
 
 export interface ParsedArgs {
   flags: Record<string, string | boolean>;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { parseDuration } from './duration.js';
 import { formatDate, keyValues, listSentence, printable, shellAssignment, shellQuote, table } from './format.js';
-import { closest } from './suggest.js';
+import { closest } from '../server/domain/suggest.js';
 
 test('table aligns columns under a rule and escapes control characters', () => {
   const text = table([{ a: 'web', b: 'x' }, { a: 'a-much-longer-name', b: 'evil\u001b[2Jdesc\nnext' }], [

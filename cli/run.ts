@@ -21,7 +21,7 @@ import {
 import { CliError, isCliError, usageError } from './errors.js';
 import { appNameFromGitUrl, DEFAULT_REMOTE, remoteUrl, type GitRunner } from './git-remote.js';
 import { commandHelp, commandList } from './help.js';
-import { closest } from './suggest.js';
+import { closest } from '../server/domain/suggest.js';
 
 export interface CliDeps {
   /** Arguments after `paas`. */

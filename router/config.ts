@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { PaasError } from '../server/errors.js';
-import { distance } from '../server/config.js';
+import { closest } from '../server/domain/suggest.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -80,11 +80,6 @@ export function parseRouterConfig(env: Record<string, string | undefined>): Rout
 }
 
 function suggest(name: string, known: string[]): string {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const candidate of known) {
-    const d = distance(name, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
+  const best = closest(name, known);
   return best === undefined ? '' : ` (did you mean ${best}?)`;
 }

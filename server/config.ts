@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PaasError } from './errors.js';
+import { closest } from './domain/suggest.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -93,26 +94,6 @@ export function parseServerConfig(env: Record<string, string | undefined>, argv:
 }
 
 function suggest(name: string, known: string[]): string {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const candidate of known) {
-    const d = distance(name, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best ? ` (did you mean ${best}?)` : '';
-}
-
-/** Levenshtein distance, small inputs only. */
-export function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+  const best = closest(name, known);
+  return best === undefined ? '' : ` (did you mean ${best}?)`;
 }
