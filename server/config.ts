@@ -27,6 +27,9 @@ export const ServerConfigSchema = z.object({
   /** Registry host[:port] to push images to; empty keeps images local. */
   registry: z.string().default(''),
   stackImage: z.string().min(1).default('paas/stack:bookworm'),
+  /** Per-stack base images; empty uses stackImage. */
+  nodeStackImage: z.string().default(''),
+  staticStackImage: z.string().default(''),
   buildTimeoutSeconds: z.coerce.number().int().positive().default(900),
   maxPushMegabytes: z.coerce.number().positive().default(200),
   /** PEM bundle handed to dependency installs inside builds (TLS-intercepting proxies). */

@@ -79,6 +79,7 @@ export function createPlatform(deps: PlatformDeps): Platform {
     docker: deps.docker,
     stack: {
       stackImage: config.stackImage,
+      stackImages: { node: config.nodeStackImage, static: config.staticStackImage },
       ...(deps.buildCaCerts ? { extraCaCerts: deps.buildCaCerts } : {}),
       ...(config.npmRegistry ? { npmRegistry: config.npmRegistry } : {}),
     },

@@ -50,7 +50,7 @@ describe('git push builds the pushed code', () => {
     const push = await pushApp(server, 'push-node', repo.work, { token: server.adminToken });
     assert.equal(push.code, 0, push.stderr);
     const text = push.remote.join('\n');
-    for (const phase of ['Building push-node', 'Node.js app detected', 'Publishing v1', 'Releasing v1']) assert.match(text, new RegExp(phase), `missing phase "${phase}":\n${text}`);
+    for (const phase of ['Received', 'Building push-node', 'Node.js app detected', 'Publishing v1', 'Releasing v1']) assert.match(text, new RegExp(phase), `missing phase "${phase}":\n${text}`);
     assert.match(text, /Released v1 ▸ http:\/\/push-node\.localhost:\d+/);
     assert.doesNotMatch(push.stderr, /hunter2/, 'config values must never reach the push output');
 

@@ -21,7 +21,7 @@
  */
 import { PaasError } from '../../server/errors.js';
 import { sourceEntries, type ContextEntry } from '../context-tar.js';
-import { GENERATED_APP_DIR, GENERATED_PAAS_DIR, type Stack, type StackSettings } from './stack.js';
+import { baseImageFor, GENERATED_APP_DIR, GENERATED_PAAS_DIR, type Stack, type StackSettings } from './stack.js';
 
 export const PACKAGE_JSON = 'package.json';
 /** npm's lockfiles, in the order npm itself prefers them. */
@@ -112,7 +112,7 @@ export const nodeStack: Stack = {
       path: dockerfile,
       mode: 'file',
       content: makeNodeDockerfile({
-        baseImage: settings.stackImage,
+        baseImage: baseImageFor(settings, 'node'),
         lockfile,
         hasBuildScript,
         extraCaCerts: Boolean(settings.extraCaCerts),

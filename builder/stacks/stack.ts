@@ -16,6 +16,8 @@ export type StackName = (typeof STACK_NAMES)[number];
 export interface StackSettings {
   /** Base image for generated Dockerfiles, e.g. "paas/stack:bookworm". */
   stackImage: string;
+  /** Per-stack base images that replace stackImage for that stack (e.g. node ▶ "node:20-bookworm-slim"). */
+  stackImages?: Partial<Record<Exclude<StackName, 'dockerfile'>, string>>;
   /**
    * PEM certificates to trust while installing dependencies (networks behind a
    * TLS-intercepting proxy). Used in the build only, never in the image.
@@ -23,6 +25,11 @@ export interface StackSettings {
   extraCaCerts?: string;
   /** npm registry URL for the dependency install; may carry credentials, never in the image. */
   npmRegistry?: string;
+}
+
+/** The base image a generated Dockerfile of `stack` starts FROM. */
+export function baseImageFor(settings: StackSettings, stack: Exclude<StackName, 'dockerfile'>): string {
+  return settings.stackImages?.[stack] || settings.stackImage;
 }
 
 export interface BuildPlan {

@@ -105,3 +105,17 @@ test('static: the site root is the repository root with index.html, else public/
   assert.deepEqual((await detectStack(rootSite).plan(rootSite, settings, undefined)).defaultProcessTypes, { web: 'node /opt/paas/static-server.js /app' });
   assert.deepEqual((await detectStack(publicSite).plan(publicSite, settings, undefined)).defaultProcessTypes, { web: 'node /opt/paas/static-server.js /app/public' });
 });
+
+test('base images are configurable per stack; the shared stack image is the fallback', async () => {
+  const dockerfileOf = async (files: Record<string, string>, stackImages?: Record<string, string>) => {
+    const tree = memoryTree(files);
+    const plan = await detectStack(tree).plan(tree, { ...settings, ...(stackImages ? { stackImages } : {}) }, undefined);
+    const entry = plan.entries.find((e) => e.path === plan.dockerfile)!;
+    return String(entry.content);
+  };
+  const perStack = { node: 'node:20-bookworm-slim', static: 'registry.example.com/static-base:1' };
+  assert.match(await dockerfileOf({ 'package.json': '{}' }, perStack), /^FROM node:20-bookworm-slim/m);
+  assert.match(await dockerfileOf({ 'index.html': '<h1>' }, perStack), /^FROM registry\.example\.com\/static-base:1$/m);
+  assert.match(await dockerfileOf({ 'index.html': '<h1>' }, { node: 'node:20-bookworm-slim' }), /^FROM paas\/stack:bookworm$/m);
+  assert.doesNotMatch(await dockerfileOf({ 'package.json': '{}' }, perStack), /paas\/stack/);
+});

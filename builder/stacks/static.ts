@@ -5,7 +5,7 @@
  * root when it has index.html, else public/.
  */
 import { sourceEntries } from '../context-tar.js';
-import { GENERATED_APP_DIR, GENERATED_PAAS_DIR, type Stack } from './stack.js';
+import { baseImageFor, GENERATED_APP_DIR, GENERATED_PAAS_DIR, type Stack } from './stack.js';
 import { STATIC_SERVER_JS, STATIC_SERVER_PATH } from './static-server.js';
 
 export const STATIC_INDEX = 'index.html';
@@ -41,7 +41,7 @@ export const staticStack: Stack = {
       entries: [
         ...sourceEntries(tree, GENERATED_APP_DIR),
         { path: `${GENERATED_PAAS_DIR}static-server.js`, mode: 'file', content: STATIC_SERVER_JS },
-        { path: dockerfile, mode: 'file', content: makeStaticDockerfile({ baseImage: settings.stackImage, webCommand: procfile?.web ?? web }) },
+        { path: dockerfile, mode: 'file', content: makeStaticDockerfile({ baseImage: baseImageFor(settings, 'static'), webCommand: procfile?.web ?? web }) },
       ],
       dockerfile,
       defaultProcessTypes: { web },

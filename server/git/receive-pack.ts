@@ -137,6 +137,8 @@ async function receiveAndBuild<User>(ctx: ReceivePackContext<User>, step: Deploy
 
   const checked = await verifyPushedObjects({ quarantine, repoGitdir: ctx.gitdir, newOid: command.newOid, packBytes, signal });
   if (!checked.ok) return { unpack: { error: checked.error }, reason: checked.error };
+  // The first phase header of a push: what arrived, before the build's own headers.
+  response.progress(`-----> Received ${command.newOid.slice(0, 7)} (${formatKiB(packBytes)} pack)`);
 
   const outcome = await runBuild(ctx, { command, current, quarantine, response, signal });
   if (!outcome.ok) {
@@ -189,4 +191,8 @@ async function drain(step: DeployStep): Promise<void> {
 
 function describe(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+function formatKiB(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
