@@ -131,9 +131,15 @@ describe('a release story on Docker behind the router', () => {
     assert.deepEqual(failed, []);
   });
 
-  test('scale to 3: requests spread across the instances', async () => {
-    const scale = await paas(server, token, ['ps:scale', 'web=3', '-a', app]);
-    assert.equal(scale.code, 0, scale.stderr);
+  test('scale to 3 and back without dropping a request: requests spread across the instances', async () => {
+    const load = startLoad(router.url, app, { workers: 4, maxMs: 60_000 });
+    for (const formation of ['web=2', 'web=1', 'web=3']) {
+      const scale = await paas(server, token, ['ps:scale', formation, '-a', app]);
+      assert.equal(scale.code, 0, scale.stderr);
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // past the drain of the instances scaled away
+    const results = await load.stop();
+    assert.deepEqual(results.filter((r) => r.status !== 200), [], 'no request failed while scaling');
     const seen = new Set<string>();
     await eventually(async () => {
       for (let i = 0; i < 12; i++) seen.add(body(await getThroughRouter(router.url, app)).instance);

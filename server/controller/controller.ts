@@ -61,6 +61,8 @@ const quiet: Progress = () => undefined;
 export class Controller {
   private readonly locks = new AppLocks();
   private readonly retiring = new Set<Promise<void>>();
+  /** Instances out of rotation and about to stop: no longer part of any formation. */
+  private readonly draining = new Set<string>();
 
   constructor(private readonly deps: ControllerDeps) {}
 
@@ -136,6 +138,7 @@ export class Controller {
 
   private retire(instances: Instance[]): void {
     if (instances.length === 0) return;
+    for (const i of instances) this.draining.add(i.id);
     this.deps.routes.markNotReady(instances.map((i) => i.id));
     const done = (async () => {
       await this.deps.routes.sync();
@@ -143,7 +146,9 @@ export class Controller {
       await Promise.all(instances.map((i) => this.deps.runtime.stop(i.id, 10).catch((err: unknown) => {
         this.deps.log(`stopping ${i.app} ${i.name}: ${err instanceof Error ? err.message : String(err)}`);
       })));
-    })();
+    })().finally(() => {
+      for (const i of instances) this.draining.delete(i.id);
+    });
     this.retiring.add(done);
     void done.finally(() => this.retiring.delete(done));
   }
@@ -223,7 +228,7 @@ export class Controller {
 
   /** The web instances of an instance set when they are all running and ready; otherwise undefined. */
   private async warmInstances(app: App, label: number): Promise<Instance[] | undefined> {
-    const instances = await this.deps.runtime.list({ app: app.name, release: label });
+    const instances = (await this.deps.runtime.list({ app: app.name, release: label })).filter((i) => !this.draining.has(i.id));
     const web = instances.filter((i) => i.process === 'web');
     if (web.length === 0 || !web.every((i) => i.state === 'running' && this.deps.routes.isReady(i.id))) return undefined;
     return instances;
@@ -245,7 +250,7 @@ export class Controller {
   }
 
   private async applyFormation(app: App, serving: Release, formation: Formation): Promise<void> {
-    const running = await this.deps.runtime.list({ app: app.name, release: serving.runsOn });
+    const running = (await this.deps.runtime.list({ app: app.name, release: serving.runsOn })).filter((i) => !this.draining.has(i.id));
     const base = (await this.deps.store.getRelease(app.id, serving.runsOn)) ?? serving;
     const counts = instanceCounts(serving.processTypes, formation);
     const toStart: Record<string, number> = {};
@@ -275,7 +280,7 @@ export class Controller {
       if (process !== undefined && !(process in serving.processTypes)) {
         throw new PaasError('VALIDATION_FAILED', `No process type "${process}" in v${serving.version} (it has ${Object.keys(serving.processTypes).join(', ')})`, { hint: 'Usage: paas ps:restart [TYPE]' });
       }
-      const old = (await this.deps.runtime.list({ app: app.name, release: serving.runsOn })).filter((i) => !process || i.process === process);
+      const old = (await this.deps.runtime.list({ app: app.name, release: serving.runsOn })).filter((i) => (!process || i.process === process) && !this.draining.has(i.id));
       const rollout = { runtime: this.deps.runtime, now: () => this.deps.now().getTime() };
       for (const instance of old) {
         const fresh = await this.deps.runtime.start(instanceSpec(app, base, serving.runsOn, instance.process));
