@@ -92,6 +92,8 @@ export interface Release {
   runsOn: number;
   /** Share of the app's new requests, 0 to 100. */
   traffic: number;
+  /** Not serving, but its instances run: rolling back to it only moves traffic. */
+  warm: boolean;
   error: string | null;
   ranReleasePhase: boolean;
   /** Only from GET releases/:version: the names of the config vars it runs with. */

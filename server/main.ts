@@ -144,7 +144,12 @@ async function main(argv: string[]): Promise<void> {
     const email = emailAt >= 0 ? rest[emailAt + 1] : undefined;
     const settings = rest.filter((arg, i) => arg !== '--admin' && i !== emailAt && i !== emailAt + 1);
     if (!admin) throw new PaasError('BAD_REQUEST', 'tokens:create needs --admin', { hint: 'Users make their own tokens with "paas tokens:create".' });
-    const store = openStore(parseServerConfig(process.env, settings));
+    const config = parseServerConfig(process.env, settings);
+    // A mistyped data directory must not quietly become a new, empty platform.
+    if (!existsSync(join(resolve(config.dataDir), 'paas.db'))) {
+      throw new PaasError('NOT_FOUND', `No paas data in ${resolve(config.dataDir)}`, { hint: 'Point at the running server\'s data directory: --data-dir DIR or PAAS_DATA_DIR.' });
+    }
+    const store = openStore(config);
     const { user, token } = await recoverAdminToken(store, email);
     await store.close();
     process.stdout.write(`Admin token for ${user.email} (shown once):\n${token}\n`);

@@ -125,6 +125,7 @@ export function createPlatform(deps: PlatformDeps): Platform {
     },
   };
   let started = false;
+  let reconciling: Promise<void> = Promise.resolve();
   const app = createApiApp({
     deps: apiDeps,
     maxBodyBytes: config.maxBodyKilobytes * 1024,
@@ -142,11 +143,16 @@ export function createPlatform(deps: PlatformDeps): Platform {
   return {
     app, hub, routes, controller,
     async start() {
+      // Adopt what runs (probing it), then bring every app back to its desired state in the background.
       await routes.sync(true);
       routes.startLoop(ROUTE_RESYNC_MS);
       started = true;
+      reconciling = Promise.all((await store.listApps()).map((app) => controller.reconcile(app).catch((err: unknown) => {
+        log(`reconciling ${app.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }))).then(() => undefined);
     },
     async stop() {
+      await reconciling;
       await routes.stopLoop();
       await controller.idle();
     },

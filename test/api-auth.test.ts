@@ -1,5 +1,7 @@
 /** Tokens and users: who gets in, and what they can never see again. */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -93,5 +95,14 @@ describe('authentication and tokens', () => {
     assert.ok(token, stdout);
     const me = await api(server.url, 'GET', '/v1/whoami', { token });
     assert.deepEqual([me.body.email, me.body.admin], ['admin@paas.local', true]);
+  });
+
+  test('tokens:create refuses a data directory without paas data instead of making a new platform', async () => {
+    const empty = join(server.dataDir, 'not-here');
+    const failed = await promisify(execFile)(process.execPath, [SERVER_BIN, 'tokens:create', '--admin', '--data-dir', empty]).then(() => undefined, (err: { code: number; stderr: string }) => err);
+    assert.ok(failed, 'exits non-zero');
+    assert.match(failed.stderr, /No paas data in .*not-here/);
+    assert.match(failed.stderr, /--data-dir/);
+    assert.equal(existsSync(join(empty, 'paas.db')), false);
   });
 });

@@ -1,19 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Instance, Release, RollbackResult } from '../api-types.js';
+import type { Release, RollbackResult } from '../api-types.js';
 import { CliError } from '../errors.js';
-import { parseReleaseVersion, releaseInfo, releasesTable, rollbackMessage, trafficLabel, warmInstanceSets } from './releases.js';
+import { parseReleaseVersion, releaseInfo, releasesTable, rollbackMessage, trafficLabel } from './releases.js';
 
 function release(version: number, fields: Partial<Release> = {}): Release {
   return {
     version, description: `Deploy abc123${version}`, status: 'succeeded', createdBy: 'ann@example.com',
     createdAt: `2026-01-0${version}T10:00:00.000Z`, image: `registry/hello:v${version}`, digest: null, buildId: null,
-    processTypes: ['web'], runsOn: version, traffic: 0, error: null, ranReleasePhase: false, ...fields,
+    processTypes: ['web'], runsOn: version, traffic: 0, warm: false, error: null, ranReleasePhase: false, ...fields,
   };
-}
-
-function instance(releaseLabel: number, fields: Partial<Instance> = {}): Instance {
-  return { name: 'web.1', process: 'web', release: releaseLabel, state: 'running', serving: false, startedAt: null, uptimeSeconds: 5, restarts: 0, ...fields };
 }
 
 test('release versions are accepted as vN or N, anything else is a usage error', () => {
@@ -25,23 +21,18 @@ test('release versions are accepted as vN or N, anything else is a usage error',
   }
 });
 
-test('traffic shows the share, "warm" for a runnable release with running web instances, else nothing', () => {
-  const warm = warmInstanceSets([instance(2), instance(3, { serving: true }), instance(1, { process: 'worker' }), instance(4, { state: 'exited' })]);
-  assert.deepEqual([...warm].sort(), [2, 3]);
-  assert.equal(trafficLabel(release(3, { traffic: 100 }), warm), '100%');
-  assert.equal(trafficLabel(release(2), warm), 'warm');
-  assert.equal(trafficLabel(release(2, { status: 'failed' }), warm), '', 'a failed release is no rollback target');
-  assert.equal(trafficLabel(release(1), warm), '', 'only a worker runs: not warm');
-  // A warm rollback release runs on its target's instances.
-  assert.equal(trafficLabel(release(5, { runsOn: 2 }), warm), 'warm');
+test('traffic shows the share, "warm" for a release the server reports warm, else nothing', () => {
+  assert.equal(trafficLabel(release(3, { traffic: 100 })), '100%');
+  assert.equal(trafficLabel(release(2, { warm: true })), 'warm');
+  assert.equal(trafficLabel(release(2)), '');
 });
 
 test('the releases table lists version, description, who, when, status and traffic', () => {
   const text = releasesTable([
     release(3, { description: 'Rollback to v1', runsOn: 1, traffic: 100 }),
-    release(2, { description: 'Set LOG_LEVEL' }),
-    release(1, { description: 'Deploy 1a2b3c4', createdBy: 'bob@example.com' }),
-  ], new Set([1, 2]));
+    release(2, { description: 'Set LOG_LEVEL', warm: true }),
+    release(1, { description: 'Deploy 1a2b3c4', createdBy: 'bob@example.com', warm: true }),
+  ]);
   assert.equal(text, [
     'Version  Description     By               Created               Status     Traffic',
     '───────  ──────────────  ───────────────  ────────────────────  ─────────  ───────',

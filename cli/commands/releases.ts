@@ -7,8 +7,7 @@
  * says which of the two happened, how long it took, and how to undo it
  * (heroku/cli releases/rollback.ts).
  */
-import type { ApiClient } from '../api-client.js';
-import type { Instance, Release, RollbackResult } from '../api-types.js';
+import type { Release, RollbackResult } from '../api-types.js';
 import type { Command } from '../context.js';
 import { booleanFlag } from '../context.js';
 import { formatElapsed } from '../duration.js';
@@ -23,47 +22,24 @@ export function parseReleaseVersion(text: string): number {
   return version;
 }
 
-/**
- * The instance sets that could take traffic at once: labels with a running
- * web instance. A release whose `runsOn` is one of them rolls back warm.
- */
-export function warmInstanceSets(instances: readonly Instance[]): Set<number> {
-  return new Set(instances.filter((i) => i.process === 'web' && i.state === 'running').map((i) => i.release));
-}
-
 /** "100%", "25%", "warm" (no traffic, instances running: an instant rollback target) or "". */
-export function trafficLabel(release: Release, warm: ReadonlySet<number>): string {
+export function trafficLabel(release: Release): string {
   if (release.traffic > 0) return `${release.traffic}%`;
-  if (release.status === 'succeeded' && warm.has(release.runsOn)) return 'warm';
-  return '';
+  return release.warm ? 'warm' : '';
 }
 
-/**
- * The instances, only to mark warm releases. The release records come from
- * the server's database and the instances from its runtime: when the runtime
- * cannot answer (Docker down), the releases are still worth showing, just
- * without "warm" marks, so that failure is handled here by leaving them out.
- */
-async function instancesForWarmth(api: ApiClient, app: string): Promise<Instance[]> {
-  try {
-    return await api.listInstances(app);
-  } catch {
-    return [];
-  }
-}
-
-export function releasesTable(releases: readonly Release[], warm: ReadonlySet<number> = new Set()): string {
+export function releasesTable(releases: readonly Release[]): string {
   return table(releases, [
     { header: 'Version', value: (r) => `v${r.version}` },
     { header: 'Description', value: (r) => r.description },
     { header: 'By', value: (r) => r.createdBy },
     { header: 'Created', value: (r) => formatDate(r.createdAt) },
     { header: 'Status', value: (r) => r.status },
-    { header: 'Traffic', value: (r) => trafficLabel(r, warm) },
+    { header: 'Traffic', value: (r) => trafficLabel(r) },
   ]);
 }
 
-export function releaseInfo(app: string, release: Release, warm: ReadonlySet<number> = new Set()): string {
+export function releaseInfo(app: string, release: Release): string {
   const pairs: [string, string][] = [
     ['Version', `v${release.version}`],
     ['Description', release.description],
@@ -71,7 +47,7 @@ export function releaseInfo(app: string, release: Release, warm: ReadonlySet<num
   ];
   if (release.error) pairs.push(['Error', release.error]);
   pairs.push(['By', release.createdBy], ['Created', formatDate(release.createdAt)]);
-  pairs.push(['Traffic', trafficLabel(release, warm) || '0%']);
+  pairs.push(['Traffic', trafficLabel(release) || '0%']);
   if (release.runsOn !== release.version) pairs.push(['Runs on', `v${release.runsOn}'s instances (warm rollback)`]);
   if (release.image) pairs.push(['Image', release.image]);
   if (release.digest) pairs.push(['Digest', release.digest]);
@@ -104,13 +80,13 @@ export const releases: Command = {
   async run(ctx) {
     const app = await ctx.resolveApp();
     if (booleanFlag(ctx.flags, 'json')) return ctx.out.write(json(await ctx.api.listReleases(app)));
-    const [list, instances] = await Promise.all([ctx.api.listReleases(app), instancesForWarmth(ctx.api, app)]);
+    const list = await ctx.api.listReleases(app);
     if (list.length === 0) {
       ctx.out.line(`${app} has no releases yet. Deploy with: git push ${ctx.remoteName} main`);
       return;
     }
     ctx.out.write(heading(`${app} Releases`));
-    ctx.out.write(releasesTable(list, warmInstanceSets(instances)));
+    ctx.out.write(releasesTable(list));
   },
 };
 
@@ -126,8 +102,7 @@ export const releasesInfo: Command = {
     const version = parseReleaseVersion(ctx.args[0]!);
     const app = await ctx.resolveApp();
     if (booleanFlag(ctx.flags, 'json')) return ctx.out.write(json(await ctx.api.getRelease(app, version)));
-    const [release, instances] = await Promise.all([ctx.api.getRelease(app, version), instancesForWarmth(ctx.api, app)]);
-    ctx.out.write(releaseInfo(app, release, warmInstanceSets(instances)));
+    ctx.out.write(releaseInfo(app, await ctx.api.getRelease(app, version)));
   },
 };
 

@@ -167,3 +167,20 @@ test('rolling back to what already runs is refused', async (t) => {
   await assert.rejects(w.controller.rollback(w.app, w.user, 1), /v1 is already live \(as v3\)/);
   await assert.rejects(w.controller.rollback(w.app, w.user, 3), /v3 is already live/);
 });
+
+test('after a server restart, reconcile fails what was interrupted and restores the formation of the serving release', async (t) => {
+  const w = await world(t);
+  await w.deploy('img:1');
+  await w.controller.scale(w.app, { web: 2 });
+  const interrupted = await w.controller.createRelease({ app: w.app, user: w.user, buildId: null, image: 'img:2', digest: null, processTypes: { web: '' }, description: 'Deploy img:2' });
+  const survivor = (await w.runtime.list({ app: 'shop' }))[0]!;
+  await w.runtime.stop((await w.runtime.list({ app: 'shop' }))[1]!.id, 0);
+
+  await w.controller.reconcile(w.app);
+  await w.controller.idle();
+  const web = await w.runtime.list({ app: 'shop', release: 1, process: 'web' });
+  assert.equal(web.length, 2, 'the missing instance is started again');
+  assert.ok(web.some((i) => i.id === survivor.id), 'the running instance is left alone');
+  assert.equal((await w.store.getRelease(w.app.id, interrupted.version))!.status, 'failed');
+  assert.equal(await w.traffic(), 'v1=100');
+});

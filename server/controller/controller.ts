@@ -226,6 +226,18 @@ export class Controller {
     });
   }
 
+  /**
+   * Instance sets a rollback could move traffic to at once: all their web
+   * instances run and are ready, and they are not what serves now.
+   */
+  async warmSets(app: App): Promise<Set<number>> {
+    const serving = await this.servingRelease(app);
+    const labels = new Set((await this.deps.runtime.list({ app: app.name, process: 'web' })).map((i) => i.release));
+    const warm = new Set<number>();
+    for (const label of labels) if (label !== serving?.runsOn && (await this.warmInstances(app, label))) warm.add(label);
+    return warm;
+  }
+
   /** The web instances of an instance set when they are all running and ready; otherwise undefined. */
   private async warmInstances(app: App, label: number): Promise<Instance[] | undefined> {
     const instances = (await this.deps.runtime.list({ app: app.name, release: label })).filter((i) => !this.draining.has(i.id));
@@ -295,6 +307,27 @@ export class Controller {
       }
       await this.deps.routes.sync();
       return old.length;
+    });
+  }
+
+  /**
+   * After a server start: what was interrupted is marked failed, instance sets
+   * outside the warm window go, and the serving release gets its formation
+   * back (containers removed by hand, or lost with the host, are started).
+   */
+  async reconcile(app: App): Promise<void> {
+    await this.locks.run(app.name, async () => {
+      for (const release of await this.deps.store.listReleases(app.id, 1000)) {
+        if (release.status === 'pending') await this.deps.store.setReleaseStatus(app.id, release.version, 'failed', 'interrupted: the server restarted during the rollout');
+      }
+      for (const build of await this.deps.store.listBuilds(app.id, 1000)) {
+        if (build.status === 'pending' || build.status === 'building') {
+          await this.deps.store.updateBuild(build.id, { status: 'failed', error: 'interrupted: the server restarted during the build', finishedAt: this.deps.now() });
+        }
+      }
+      await this.retireUnwanted(app);
+      const serving = await this.servingRelease(app);
+      if (serving) await this.applyFormation(app, serving, await this.deps.store.getFormation(app.id));
     });
   }
 

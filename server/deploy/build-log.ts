@@ -5,10 +5,11 @@
 import type { Store } from '../store/store.js';
 
 const BATCH = 50;
+/** ANSI escape sequences (npm's colours): git prints remote: lines raw, and the stored log is plain text. */
+const ANSI_ESCAPE = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 export class BuildLog {
   private pending: string[] = [];
-  private readonly recent: string[] = [];
   private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: Store, private readonly buildId: string, private readonly progress: (line: string) => void) {}
@@ -18,16 +19,10 @@ export class BuildLog {
   }
 
   line(text: string): void {
-    const line = text.replace(/\r?\n$/, '');
+    const line = text.replace(/\r?\n$/, '').replace(ANSI_ESCAPE, '');
     this.progress(line);
     this.pending.push(line);
-    this.recent.push(line);
-    if (this.recent.length > 200) this.recent.shift();
     if (this.pending.length >= BATCH) void this.flush();
-  }
-
-  tail(n: number): string[] {
-    return this.recent.slice(-n);
   }
 
   flush(): Promise<void> {

@@ -12,7 +12,8 @@ import { parseBody } from '../validate.js';
 const Rollback = z.object({ version: z.number().int().positive().optional() }).strict();
 const LIST_LIMIT = 100;
 
-export function presentRelease(release: Release, traffic: Map<number, number>, withConfig = false) {
+export function presentRelease(release: Release, traffic: Map<number, number>, warmSets: ReadonlySet<number> = new Set(), withConfig = false) {
+  const share = traffic.get(release.version) ?? 0;
   return {
     version: release.version,
     description: release.description,
@@ -24,7 +25,9 @@ export function presentRelease(release: Release, traffic: Map<number, number>, w
     buildId: release.buildId,
     processTypes: Object.keys(release.processTypes),
     runsOn: release.runsOn,
-    traffic: traffic.get(release.version) ?? 0,
+    traffic: share,
+    /** Not serving, but its instances run and are ready: rolling back to it only moves traffic. */
+    warm: share === 0 && release.status === 'succeeded' && warmSets.has(release.runsOn),
     error: release.error,
     ranReleasePhase: release.ranReleasePhase,
     // Only key names: values are secrets and the config endpoint shows them to those who ask.
@@ -45,8 +48,8 @@ export function releaseRoutes(deps: { store: Store; controller: Controller }): R
 
   router.get('/apps/:app/releases', async (req, res) => {
     const { app } = await requestAppAccess(deps.store, req, 'member');
-    const traffic = await trafficOf(app.id);
-    res.json((await deps.store.listReleases(app.id, LIST_LIMIT)).map((r) => presentRelease(r, traffic)));
+    const [traffic, warm] = await Promise.all([trafficOf(app.id), deps.controller.warmSets(app)]);
+    res.json((await deps.store.listReleases(app.id, LIST_LIMIT)).map((r) => presentRelease(r, traffic, warm)));
   });
 
   router.get('/apps/:app/releases/:version', async (req, res) => {
@@ -54,7 +57,7 @@ export function releaseRoutes(deps: { store: Store; controller: Controller }): R
     const version = parseVersion(String(req.params.version));
     const release = await deps.store.getRelease(app.id, version);
     if (!release) throw new PaasError('RELEASE_NOT_FOUND', `${app.name} has no release v${version}`, { hint: `See them with "paas releases -a ${app.name}".` });
-    res.json(presentRelease(release, await trafficOf(app.id), true));
+    res.json(presentRelease(release, await trafficOf(app.id), await deps.controller.warmSets(app), true));
   });
 
   router.post('/apps/:app/releases/rollback', async (req, res) => {
