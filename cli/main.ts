@@ -22,9 +22,11 @@ function output(stream: NodeJS.WriteStream): Output {
   };
 }
 
-// `paas apps | head -1` closes our stdout early; that is not an error.
+// `paas apps | head -1` closes our stdout early; that is not an error, and
+// nobody reads what follows (`paas logs --tail | head` would stream forever).
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
 });
 
 /**
