@@ -24,7 +24,7 @@ import { formatSummary, ms, print, printHeader, printVerdicts, summarize } from 
 const DIRS = 8;
 const FILES_PER_DIR = 50;
 const FILE_BYTES = 128 * 1024;
-const ROUNDS = 5;
+const ROUNDS = 9;
 const TARGET_RATIO = 1.2;
 const PUSH_TIMEOUT_MS = 60_000;
 const NOTHING_DETECTED = /Could not tell how to build this app/;

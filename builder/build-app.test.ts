@@ -28,10 +28,10 @@ test('a Dockerfile app is built as it is, keeping the executable bit; web is the
   assert.deepEqual(run, { exitCode: 0, output: 'run.sh is executable\n644\n' });
 });
 
-test('a Node app without lockfile: npm install, served by npm start; an app-code-only push reuses the install layer', async (t) => {
+test('a Node app without lockfile: npm install, served by its start script; an app-code-only push reuses the install layer', async (t) => {
   const first = await buildFixture(t, 'node-app');
   assert.equal(first.result.stack, 'node');
-  assert.deepEqual(first.result.processTypes, { web: 'npm start' });
+  assert.deepEqual(first.result.processTypes, { web: 'node server.js' }, 'the start script, run without npm');
   assert.ok(first.logs.includes('-----> Node.js app detected (no lockfile: npm install)'), first.logs.join('\n'));
   const served = await serveImage(docker, first.result.tag, await freePort());
   try {

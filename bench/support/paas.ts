@@ -17,6 +17,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVER_BIN = join(REPO_ROOT, 'bin', 'paas-server.js');
 
 export interface PaasServer {
+  /** The server process. */
+  pid: number;
   apiUrl: string;
   apiPort: number;
   routerPort: number;
@@ -89,6 +91,7 @@ export async function startPaas(options: StartPaasOptions = {}): Promise<PaasSer
   };
 
   const server: PaasServer = {
+    pid: child.pid!,
     apiUrl,
     apiPort,
     routerPort,

@@ -18,6 +18,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   input?: string;
+  /** Called for every stderr line (git's "remote:" lines) with ms since spawn. */
+  onStderrLine?: (line: string, atMs: number) => void;
 }
 
 export function run(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -29,7 +31,16 @@ export function run(cmd: string, args: string[], options: RunOptions = {}): Prom
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    let partial = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      const text = c.toString();
+      stderr += text;
+      if (!options.onStderrLine) return;
+      const at = performance.now() - started;
+      const parts = (partial + text).split(/\r?\n|\r/);
+      partial = parts.pop() ?? '';
+      for (const line of parts) if (line.trim()) options.onStderrLine(line, at);
+    });
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(err);

@@ -7,7 +7,7 @@
  * that was never measured.
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, release as osRelease, totalmem } from 'node:os';
+import { cpus, loadavg, release as osRelease, totalmem } from 'node:os';
 
 export interface Machine {
   cpu: string;
@@ -85,6 +85,7 @@ export function printHeader(name: string, method: string[]): void {
     `== bench ${name} (${new Date().toISOString()})`,
     `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.kernel}`,
     `         node ${m.node}, docker ${m.docker}, ${m.git}`,
+    `         load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min; other work on the machine skews results)`,
     'method:',
     ...method.map((line) => `  ${line}`),
   ];
@@ -106,6 +107,7 @@ export interface Verdict {
 
 /** The last lines of every benchmark: one line per target, PASS or MISS. */
 export function printVerdicts(verdicts: Verdict[]): void {
+  print(`load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   print('results:');
   for (const v of verdicts) {
     const parts = [`${v.name}: ${v.value}`];

@@ -29,6 +29,8 @@ export const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as con
 export type NpmLockfile = (typeof NPM_LOCKFILES)[number];
 
 export const NODE_WEB_COMMAND = 'npm start';
+/** node_modules/.bin first, as npm run puts it, for start commands run without npm. */
+const IMAGE_PATH = '/app/node_modules/.bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Where the build-only files land inside the deps stage. */
 const BUILD_FILES_DIR = '/paas-build';
@@ -67,6 +69,7 @@ export function makeNodeDockerfile(input: NodeDockerfileInput): string {
     // Settings before the source: each instruction after a changed COPY
     // makes a new layer, so keeping them above it saves a commit per push.
     'ENV NODE_ENV=production',
+    `ENV PATH=${IMAGE_PATH}`,
     `CMD ${JSON.stringify(['/bin/sh', '-c', input.webCommand])}`,
     'COPY --from=deps /app/ ./',
     `COPY ${GENERATED_APP_DIR} ./`,
@@ -78,6 +81,21 @@ export function makeNodeDockerfile(input: NodeDockerfileInput): string {
 
 interface PackageJson {
   scripts?: Record<string, unknown>;
+}
+
+/**
+ * What `npm start` would run, run directly: npm as a wrapper costs about
+ * 0.6 s of start-up per instance here and stands between the platform's
+ * SIGTERM and the app. Only when npm adds nothing: with prestart/poststart
+ * hooks, or no start script and no server.js (npm's own fallback), the web
+ * process stays `npm start`.
+ */
+export function nodeWebCommand(pkg: PackageJson, hasServerJs: boolean): string {
+  const scripts = pkg.scripts ?? {};
+  if (typeof scripts['prestart'] === 'string' || typeof scripts['poststart'] === 'string') return NODE_WEB_COMMAND;
+  const start = scripts['start'];
+  if (typeof start === 'string' && start.trim() !== '') return start.trim();
+  return start === undefined && hasServerJs ? 'node server.js' : NODE_WEB_COMMAND;
 }
 
 function readPackageJson(text: string): PackageJson {
@@ -100,6 +118,7 @@ export const nodeStack: Stack = {
     const pkg = readPackageJson((await tree.readText(PACKAGE_JSON)) ?? '');
     const lockfile = NPM_LOCKFILES.find((name) => tree.get(name)?.mode === 'file' || tree.get(name)?.mode === 'executable');
     const hasBuildScript = typeof pkg.scripts?.build === 'string';
+    const web = nodeWebCommand(pkg, tree.get('server.js') !== undefined);
     const generated: ContextEntry[] = [];
     if (settings.extraCaCerts) {
       generated.push({ path: `${GENERATED_PAAS_DIR}build/${CA_FILE}`, mode: 'file', content: settings.extraCaCerts });
@@ -117,14 +136,14 @@ export const nodeStack: Stack = {
         hasBuildScript,
         extraCaCerts: Boolean(settings.extraCaCerts),
         npmRegistry: Boolean(settings.npmRegistry),
-        webCommand: procfile?.web ?? NODE_WEB_COMMAND,
+        webCommand: procfile?.web ?? web,
       }),
     });
     return {
       stack: 'node',
       entries: [...sourceEntries(tree, GENERATED_APP_DIR), ...generated],
       dockerfile,
-      defaultProcessTypes: { web: NODE_WEB_COMMAND },
+      defaultProcessTypes: { web },
       processTypeDefaults: 'merge',
       description: `Node.js app detected (${lockfile ? `${lockfile}: npm ci` : 'no lockfile: npm install'}${hasBuildScript ? ', then npm run build' : ''})`,
     };

@@ -4,7 +4,7 @@ import { PaasError } from '../../server/errors.js';
 import type { SourceFile, SourceTree } from '../source-tree.js';
 import { resolveProcessTypes } from '../build-app.js';
 import { detectStack } from './index.js';
-import { makeNodeDockerfile } from './node.js';
+import { makeNodeDockerfile, nodeWebCommand } from './node.js';
 
 /** A source tree held in memory: path ▶ content (links as {link}). */
 function memoryTree(files: Record<string, string | { link: string }>): SourceTree {
@@ -91,7 +91,7 @@ test('node: invalid package.json fails with the parse error', async () => {
 
 test('process types: defaults, Procfile overrides, Dockerfile apps run exactly their Procfile', async () => {
   const node = await detectStack(memoryTree({ 'package.json': '{}' })).plan(memoryTree({ 'package.json': '{}' }), settings, undefined);
-  assert.deepEqual(resolveProcessTypes(node, undefined), { web: 'npm start' });
+  assert.deepEqual(resolveProcessTypes(node, undefined), { web: 'npm start' }, 'no start script and no server.js: npm says what is missing');
   assert.deepEqual(resolveProcessTypes(node, { worker: 'node w.js' }), { web: 'npm start', worker: 'node w.js' });
   assert.deepEqual(resolveProcessTypes(node, { web: 'node web.js' }), { web: 'node web.js' });
   const docker = await detectStack(memoryTree({ Dockerfile: '' })).plan(memoryTree({ Dockerfile: '' }), settings, undefined);
@@ -118,4 +118,18 @@ test('base images are configurable per stack; the shared stack image is the fall
   assert.match(await dockerfileOf({ 'index.html': '<h1>' }, perStack), /^FROM registry\.example\.com\/static-base:1$/m);
   assert.match(await dockerfileOf({ 'index.html': '<h1>' }, { node: 'node:20-bookworm-slim' }), /^FROM paas\/stack:bookworm$/m);
   assert.doesNotMatch(await dockerfileOf({ 'package.json': '{}' }, perStack), /paas\/stack/);
+});
+
+test('node: the web process runs the start script directly unless npm adds something', () => {
+  const cases: Array<[string, Record<string, string> | undefined, boolean, string]> = [
+    ['a start script', { start: 'node app.js --port $PORT' }, false, 'node app.js --port $PORT'],
+    ['no start script, server.js (npm start\'s own default)', undefined, true, 'node server.js'],
+    ['no start script, no server.js', {}, false, 'npm start'],
+    ['a prestart hook', { prestart: 'node migrate.js', start: 'node app.js' }, false, 'npm start'],
+    ['a poststart hook', { start: 'node app.js', poststart: 'echo up' }, false, 'npm start'],
+    ['an empty start script', { start: '  ' }, true, 'npm start'],
+  ];
+  for (const [name, scripts, hasServerJs, want] of cases) {
+    assert.equal(nodeWebCommand(scripts ? { scripts } : {}, hasServerJs), want, name);
+  }
 });
