@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { api } from './support/api.js';
@@ -22,9 +23,10 @@ import { REPO_ROOT, startServer, stopChild, type ServerProcess } from './support
 function storyServer(code: string): string {
   return `const http = require('node:http');
 http.createServer((req, res) => {
+  if (req.url.startsWith('/say/')) console.log('app says ' + req.url.slice(5));
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ code: ${JSON.stringify(code)}, greeting: process.env.GREETING || 'hello', instance: process.env.PAAS_INSTANCE, release: process.env.PAAS_RELEASE }));
-}).listen(Number(process.env.PORT), '127.0.0.1');
+}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('${code} listening on ' + process.env.PORT));
 `;
 }
 
@@ -130,6 +132,26 @@ describe('a release story on Docker behind the router', () => {
     assert.equal(body(res).code, 'one', 'same image as the serving release');
     const failed = (await load.stop()).filter((r) => r.status !== 200);
     assert.deepEqual(failed, []);
+  });
+
+  test('paas logs shows the app\'s output, and --tail streams it as it happens', async () => {
+    const recent = await paas(server, token, ['logs', '-n', '20', '-a', app]);
+    assert.equal(recent.code, 0, recent.stderr);
+    assert.match(recent.stdout, /web\.1.*one listening on \d+/);
+    const tail = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'paas.js'), 'logs', '--tail', '-a', app], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), PAAS_API_URL: server.url, PAAS_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let streamed = '';
+    tail.stdout!.on('data', (c: Buffer) => (streamed += c.toString()));
+    try {
+      await eventually(async () => {
+        await getThroughRouter(router.url, app, '/say/tail-check');
+        return streamed;
+      }, (text) => text.includes('app says tail-check'), { timeoutMs: 10_000, intervalMs: 500, what: 'a new log line streamed by paas logs --tail' });
+    } finally {
+      await stopChild(tail);
+    }
   });
 
   test('scale to 3 and back without dropping a request: requests spread across the instances', async () => {
