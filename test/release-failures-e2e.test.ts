@@ -13,7 +13,8 @@ import { requireStackImage } from './support/builder-kit.js';
 import { createApp, getThroughRouter, pushApp } from './support/platform.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
-const GOOD = `require('node:http').createServer((q, s) => s.end('good')).listen(Number(process.env.PORT), '127.0.0.1');\n`;
+const GOOD = `if (process.env.CRASH_ON_START) { console.error('refusing to start: CRASH_ON_START'); process.exit(1); }
+require('node:http').createServer((q, s) => s.end('good')).listen(Number(process.env.PORT), '127.0.0.1');\n`;
 
 describe('failed deploys leave the last good release serving', () => {
   let server: ServerProcess;
@@ -75,5 +76,14 @@ describe('failed deploys leave the last good release serving', () => {
     await assertStillServingV1();
     const releases = (await api(server.url, 'GET', `/v1/apps/${app}/releases`, { token: server.adminToken })).body;
     assert.deepEqual(releases.map((r: { version: number; status: string }) => [r.version, r.status]), [[4, 'failed'], [3, 'failed'], [2, 'failed'], [1, 'succeeded']]);
+  });
+
+  test('a config change whose release never gets ready fails, and the config stays what runs', async () => {
+    const res = await api(server.url, 'PATCH', `/v1/apps/${app}/config`, { token: server.adminToken, body: { CRASH_ON_START: '1', KEEP: 'x' } });
+    assert.equal(res.status, 422);
+    assert.match(res.body.message, /v5 failed: /);
+    assert.match(res.body.hint, /config is unchanged.*refusing to start: CRASH_ON_START/s);
+    assert.deepEqual((await api(server.url, 'GET', `/v1/apps/${app}/config`, { token: server.adminToken })).body, {});
+    await assertStillServingV1();
   });
 });

@@ -103,8 +103,7 @@ export class Controller {
     } catch (err) {
       const reason = err instanceof PaasError ? err.message : 'internal error';
       await this.deps.store.setReleaseStatus(app.id, release.version, 'failed', reason);
-      if (err instanceof PaasError) throw err;
-      throw new PaasError('RELEASE_FAILED', `v${release.version} failed: ${reason}`, { cause: err });
+      throw new PaasError('RELEASE_FAILED', `v${release.version} failed: ${reason}`, { cause: err, ...(err instanceof PaasError && err.hint ? { hint: err.hint } : {}) });
     }
   }
 

@@ -85,7 +85,7 @@ export async function runPushPipeline(deps: PushPipelineDeps, push: PushRequest)
     log.header(`Releasing v${release.version}`);
     await deps.controller.rollout(app, { ...release, image: published.image, digest: published.digest }, (l) => log.line(l));
   } catch (err) {
-    const reason = err instanceof PaasError ? err.message : 'the release failed unexpectedly';
+    const reason = err instanceof PaasError ? err.message.replace(new RegExp(`^v${release.version} failed: `), '') : 'the release failed unexpectedly';
     if (!(err instanceof PaasError)) deps.log(`release v${release.version} of ${app.name}: ${err instanceof Error ? err.stack : String(err)}`);
     await deps.store.setReleaseStatus(app.id, release.version, 'failed', reason);
     // The push failed as a whole: no build of it may read as a success.

@@ -38,8 +38,21 @@ export function configRoutes(deps: ApiDeps): Router {
       if (value === null) unset.push(key);
       else set[key] = value;
     }
+    const before = await deps.store.getConfig(app.id);
     const config = await deps.store.updateConfig(app.id, set, unset);
-    const release = await deps.hooks.configChanged?.({ app, user: currentUser(req), set, unset, config });
+    let release: { version: number } | undefined;
+    try {
+      release = await deps.hooks.configChanged?.({ app, user: currentUser(req), set, unset, config });
+    } catch (err) {
+      // The release with the new config did not go live: keep the config that runs.
+      const touched = [...Object.keys(set), ...unset];
+      const restore = Object.fromEntries(touched.filter((k) => k in before).map((k) => [k, before[k]!]));
+      await deps.store.updateConfig(app.id, restore, touched.filter((k) => !(k in before)));
+      if (err instanceof PaasError) {
+        throw new PaasError(err.code, err.message, { hint: `The config is unchanged. ${err.hint ?? ''}`.trim(), cause: err });
+      }
+      throw err;
+    }
     // The body stays the config (Heroku's shape); the release it made rides in a header.
     if (release) res.setHeader('paas-release', `v${release.version}`);
     res.json(config);
