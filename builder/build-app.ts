@@ -6,11 +6,10 @@
  * only once the build has succeeded.
  */
 import type Dockerode from 'dockerode';
-import type { FsClient } from 'isomorphic-git';
 import { packContext } from './context-tar.js';
 import { buildImage } from './build-image.js';
 import { readProcfile, type ProcessTypes } from './procfile.js';
-import { readSourceTree } from './source-tree.js';
+import { readSourceTree, type SourceTree } from './source-tree.js';
 import { detectStack, type StackName, type StackSettings } from './stacks/index.js';
 import type { BuildPlan } from './stacks/stack.js';
 
@@ -19,11 +18,10 @@ export const PROCFILE = 'Procfile';
 export interface BuildAppOptions {
   docker: Dockerode;
   /**
-   * Where the pushed objects are. isomorphic-git does not follow
-   * objects/info/alternates: for a quarantine gitdir, pass an fs that shows
-   * both object stores, or build after the objects were migrated.
+   * Where the pushed objects are (packs and loose objects;
+   * objects/info/alternates is not followed, so a quarantine gitdir must hold
+   * or link every pack, as the git endpoint's does).
    */
-  fs: FsClient;
   gitdir: string;
   commit: string;
   /** Image reference for the result (image-names.ts). */
@@ -46,7 +44,16 @@ export interface BuildAppResult {
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<BuildAppResult> {
-  const tree = await readSourceTree({ fs: options.fs, gitdir: options.gitdir, commit: options.commit });
+  const tree = await readSourceTree({ gitdir: options.gitdir, commit: options.commit });
+  try {
+    return await buildTree(tree, options);
+  } finally {
+    // After buildImage: the context stream reads blobs until the engine has it all.
+    await tree.close();
+  }
+}
+
+async function buildTree(tree: SourceTree, options: BuildAppOptions): Promise<BuildAppResult> {
   const stack = detectStack(tree);
   const procfileText = await tree.readText(PROCFILE);
   const procfile = procfileText === undefined ? undefined : readProcfile(procfileText);

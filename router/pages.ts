@@ -24,6 +24,10 @@ export function unavailablePage(app: string): string {
   );
 }
 
+export function startingPage(): string {
+  return 'The router is starting and does not know its routes yet. Try again in a moment.\n';
+}
+
 export function badGatewayPage(app: string, release: string): string {
   return (
     `App "${app}" (${release}) did not answer: the connection failed before a response.\n\n` +

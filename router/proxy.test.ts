@@ -370,3 +370,22 @@ test('a new table applies to the next request while a slow one on the old releas
     await next.close();
   }
 });
+
+test('before its first route table the router answers 503 "try again", not 404, then routes normally', async () => {
+  const app = await startUpstream('early', (_req, res) => res.end('up'));
+  let known = false;
+  const router = await startRouter({}, { ready: () => known });
+  try {
+    const early = await send(router.port, { host: 'early.localhost' });
+    assert.equal(early.status, 503);
+    assert.equal(early.headers['retry-after'], '1');
+    assert.match(early.body, /does not know its routes yet/);
+    router.table.set(tableOf('early', [[1, 100, [app.port]]]));
+    known = true;
+    assert.equal((await send(router.port, { host: 'early.localhost' })).body, 'up');
+    assert.equal((await send(router.port, { host: 'nope.localhost' })).status, 404);
+  } finally {
+    await router.close();
+    await app.close();
+  }
+});

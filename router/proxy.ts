@@ -29,7 +29,7 @@ import {
 import { clientAddress, finishRequestHeaders, responseHeaders, scanRequestHeaders } from './headers.js';
 import { createHostMatcher } from './host.js';
 import { METRICS_CONTENT_TYPE, MetricSeries, NO_RELEASE, RouterMetrics } from './metrics.js';
-import { badGatewayPage, notFoundPage, routerHomePage, TEXT_CONTENT_TYPE, unavailablePage } from './pages.js';
+import { badGatewayPage, startingPage, notFoundPage, routerHomePage, TEXT_CONTENT_TYPE, unavailablePage } from './pages.js';
 import type { RouteTable, RouteTableSource } from './route-table.js';
 
 export interface RouterServerOptions {
@@ -107,7 +107,9 @@ export function createRouterServer(options: RouterServerOptions): http.Server {
     const app = routes().get(name);
     if (app === undefined) {
       metrics.unknownAppRequest();
-      sendPage(res, 404, notFoundPage(name, domain), undefined);
+      // Before the first route table, "no such app" would be a lie: say "try again".
+      if (!ready()) sendPage(res, 503, startingPage(), undefined, false, true);
+      else sendPage(res, 404, notFoundPage(name, domain), undefined);
       return;
     }
     const release = pickRelease(app);
@@ -284,7 +286,7 @@ function isIdempotent(method: string | undefined): boolean {
 }
 
 /** A response the router writes itself; `release` when one was chosen. */
-function sendPage(res: http.ServerResponse, status: number, body: string, release: string | undefined, closeAfter = false): void {
+function sendPage(res: http.ServerResponse, status: number, body: string, release: string | undefined, closeAfter = false, retrySoon = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -297,6 +299,7 @@ function sendPage(res: http.ServerResponse, status: number, body: string, releas
   ];
   if (release !== undefined) headers.push('X-Paas-Release', release);
   if (closeAfter) headers.push('Connection', 'close');
+  if (retrySoon) headers.push('Retry-After', '1');
   res.writeHead(status, headers);
   res.end(body);
 }

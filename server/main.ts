@@ -102,7 +102,10 @@ async function serve(config: ServerConfig): Promise<void> {
   const server = createServer();
   const port = await listen(server, config.port, config.host);
   const table = createRouteTableHolder();
-  const router = config.embeddedRouter ? createRouterServer({ domain: config.domain, table, logger: log, metrics: new RouterMetrics() }) : undefined;
+  let routesKnown = false;
+  const router = config.embeddedRouter
+    ? createRouterServer({ domain: config.domain, table, logger: log, metrics: new RouterMetrics(), ready: () => routesKnown })
+    : undefined;
   const routerPort = router ? await listen(router, config.routerPort, config.routerHost) : config.routerPort;
 
   const platform = createPlatform({
@@ -112,6 +115,7 @@ async function serve(config: ServerConfig): Promise<void> {
     ...(config.buildCaFile ? { buildCaCerts: readFileSync(config.buildCaFile, 'utf8') } : {}),
   });
   platform.hub.subscribe((routes) => table.set(routes));
+  void platform.hub.published.then(() => (routesKnown = true));
   server.on('request', platform.app);
   await platform.start();
   process.stdout.write(`paas-server listening on http://${config.host}:${port}\n`);

@@ -3,7 +3,6 @@
  * commit with builder/ under a build tag, then tags it `<registry>/<app>:v<N>`
  * once the release number exists and pushes it when a registry is set.
  */
-import * as fs from 'node:fs';
 import type Dockerode from 'dockerode';
 import { buildApp } from '../../builder/build-app.js';
 import { appImageRepository, releaseImageTag } from '../../builder/image-names.js';
@@ -27,7 +26,6 @@ export function createDockerImageBuilder(options: DockerImageBuilderOptions): Im
     async build(input) {
       const result = await buildApp({
         docker,
-        fs,
         gitdir: input.gitdir,
         commit: input.commit,
         tag: `${appImageRepository({ app: input.app })}:build-${input.buildId.slice(0, 12)}`,

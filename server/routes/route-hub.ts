@@ -12,12 +12,20 @@ export class RouteHub {
   private table: RouteTable = {};
   private revision = 0;
   private readonly listeners = new Set<RouteListener>();
+  private markPublished!: () => void;
+  /**
+   * Settles at the first publish. Until then the table is not known (the
+   * server is still adopting what runs), and an empty table handed to a
+   * router would make it answer 404 for every app during a server restart.
+   */
+  readonly published = new Promise<void>((resolve) => (this.markPublished = resolve));
 
   current(): { table: RouteTable; revision: number } {
     return { table: this.table, revision: this.revision };
   }
 
   publish(table: RouteTable): void {
+    this.markPublished();
     if (JSON.stringify(table) === JSON.stringify(this.table)) return;
     this.table = table;
     this.revision++;

@@ -5,7 +5,6 @@
  * collecting the log lines the way `git push` would show them.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import Docker from 'dockerode';
 import { buildApp, type BuildAppOptions, type BuildAppResult } from '../../builder/build-app.js';
 import { STACK_IMAGE_DEFAULT } from '../../builder/stack-image.js';
@@ -70,7 +69,6 @@ export async function buildRepo(repo: FixtureRepo, name: string, overrides: Buil
   const { settings, onLog, ...rest } = overrides;
   const result = await buildApp({
     docker,
-    fs,
     gitdir: repo.gitdir,
     commit: repo.commit,
     tag: testImageTag(name),

@@ -14,8 +14,10 @@ const HEARTBEAT_MS = 5000;
 
 export function routesWatchRoutes(hub: RouteHub): Router {
   const router = Router();
-  router.get('/routes', (req, res) => {
+  router.get('/routes', async (req, res) => {
     requireAdmin(req);
+    await hub.published;
+    if (res.destroyed) return;
     const { table, revision } = hub.current();
     if (req.query.watch !== '1' && req.query.watch !== 'true') {
       res.json({ revision, routes: table });
