@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +20,7 @@ import { runBench } from './support/main.js';
 import { REPO_ROOT, startPaas } from './support/paas.js';
 import { git, gitEnv, run } from './support/proc.js';
 import { formatSummary, ms, print, printHeader, printVerdicts, summarize } from './support/report.js';
+import { freePort } from '../test/support/docker-run.js';
 
 const ROUNDS = 5;
 const TARGET_MS = 1000;
@@ -214,14 +214,3 @@ async function bootOnce(docker: Docker, image: string, command: string): Promise
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { runBench } from './support/main.js';
 import { stopChild } from './support/paas.js';
 import { run, sleep } from './support/proc.js';
 import { ms, print, printHeader, printVerdicts, summarize } from './support/report.js';
+import { freePort } from '../test/support/docker-run.js';
 
 const APP = 'bench';
 const CONNECTIONS = 64;
@@ -216,17 +217,6 @@ async function startChild(argv: string[]): Promise<{ child: ChildProcess; port: 
   return { child, port };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
