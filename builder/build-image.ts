@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { PaasError } from '../server/errors.js';
 import { LineSplitter, messageError, readJsonMessages } from './docker-stream.js';
+import { startDeadline } from './deadline.js';
 
 export interface BuildImageOptions {
   docker: Dockerode;
@@ -49,21 +50,13 @@ const ENGINE_NOISE = /^ ---> |^Removing intermediate container |^\s*$/;
 
 export async function buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
   const { docker, context, tag, onLog } = options;
-  const abort = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, options.timeoutMs);
-  const onCallerAbort = () => abort.abort();
-  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-  if (options.signal?.aborted) abort.abort();
+  const deadline = startDeadline(options.timeoutMs, options.signal);
   // A context that fails to read (a missing git object) would otherwise leave
   // the upload hanging until the timeout.
   let contextError: unknown;
   context.once('error', (err) => {
     contextError = err;
-    abort.abort();
+    deadline.abort();
   });
 
   const tail: string[] = [];
@@ -90,11 +83,11 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       ...(options.labels ? { labels: options.labels } : {}),
       rm: true,
       forcerm: true,
-      abortSignal: abort.signal,
+      abortSignal: deadline.signal,
     } as Dockerode.ImageBuildOptions);
     // If the engine connection is cut while the body is still streaming, make
     // sure the loop below ends instead of waiting for more messages.
-    abort.signal.addEventListener('abort', () => (stream as Readable).destroy?.(new Error('aborted')), { once: true });
+    deadline.signal.addEventListener('abort', () => (stream as Readable).destroy?.(new Error('aborted')), { once: true });
     await readJsonMessages(stream, (message) => {
       if (typeof message.stream === 'string') lines.push(message.stream);
       const id = message.aux?.ID;
@@ -102,26 +95,25 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       failure ??= messageError(message);
     });
     // An abort that raced the end of the stream still counts as an abort.
-    if (abort.signal.aborted) throw new Error('aborted');
+    if (deadline.signal.aborted) throw new Error('aborted');
     lines.flush();
   } catch (err) {
     lines.flush();
     if (contextError !== undefined) {
       throw contextError instanceof PaasError ? contextError : new PaasError('BUILD_FAILED', `Could not send the build context: ${(contextError as Error).message}`, { cause: contextError });
     }
-    if (timedOut) {
+    if (deadline.timedOut()) {
       throw new PaasError('BUILD_TIMEOUT', `Build timed out after ${formatDuration(options.timeoutMs)}${step ? ` during ${step}` : ''}`, {
         cause: err,
         hint: 'Make the build faster (a lockfile lets npm ci reuse the cached install), or ask the operator to raise the build timeout.',
       });
     }
-    if (abort.signal.aborted) {
+    if (deadline.signal.aborted) {
       throw new PaasError('BUILD_FAILED', 'Build was cancelled', { cause: err });
     }
     throw translateEngineError(err);
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onCallerAbort);
+    deadline.clear();
     context.destroy();
   }
 

@@ -17,6 +17,7 @@ import type Dockerode from 'dockerode';
 import { PaasError } from '../server/errors.js';
 import { messageError, readJsonMessages } from './docker-stream.js';
 import { imageReference } from './image-names.js';
+import { startDeadline } from './deadline.js';
 
 export interface PushImageOptions {
   docker: Dockerode;
@@ -54,24 +55,17 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
   }
   if (!options.push) return { reference, digest: options.imageId, pushed: false };
 
-  const abort = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, options.timeoutMs);
-  const onCallerAbort = () => abort.abort();
-  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const deadline = startDeadline(options.timeoutMs, options.signal);
 
   let digest: string | undefined;
   let failure: string | undefined;
   try {
     const stream = await docker.getImage(repository).push({
       tag,
-      abortSignal: abort.signal,
+      abortSignal: deadline.signal,
       ...(options.authconfig ? { authconfig: options.authconfig } : {}),
     } as object);
-    abort.signal.addEventListener('abort', () => (stream as { destroy?: (e: Error) => void }).destroy?.(new Error('aborted')), { once: true });
+    deadline.signal.addEventListener('abort', () => (stream as { destroy?: (e: Error) => void }).destroy?.(new Error('aborted')), { once: true });
     await readJsonMessages(stream, (message) => {
       failure ??= messageError(message);
       const auxDigest = message.aux?.Digest;
@@ -83,7 +77,7 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
       if (!/^(Preparing|Waiting|Pushing)$/.test(status)) options.onLog?.(message.id ? `${message.id}: ${status}` : status);
     });
   } catch (err) {
-    if (timedOut) {
+    if (deadline.timedOut()) {
       throw new PaasError('UNAVAILABLE', `Pushing ${reference} timed out after ${Math.round(options.timeoutMs / 1000)} s`, {
         cause: err,
         hint: 'Check that the registry is reachable from the Docker engine, then push again.',
@@ -94,8 +88,7 @@ export async function pushImage(options: PushImageOptions): Promise<PushImageRes
       hint: 'Check the registry setting and that the registry is reachable from the Docker engine.',
     });
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onCallerAbort);
+    deadline.clear();
   }
   if (failure !== undefined) {
     throw new PaasError('UNAVAILABLE', `Could not push ${reference}: ${failure}`, {

@@ -10,7 +10,7 @@ import type express from 'express';
 import { Controller } from './controller/controller.js';
 import { RouteSync } from './controller/route-sync.js';
 import { createDockerImageBuilder } from './deploy/docker-image-builder.js';
-import { runPushPipeline, type ImageBuilder } from './deploy/push-pipeline.js';
+import { runPushPipeline } from './deploy/push-pipeline.js';
 import { createGitRouter, repoGitdir } from './git/index.js';
 import { appAccess } from './http/access.js';
 import { createApiApp } from './http/app.js';
@@ -40,8 +40,6 @@ export interface PlatformDeps {
   log: Logger;
   /** PEM bundle for dependency installs in builds (config.buildCaFile, read by main.ts). */
   buildCaCerts?: string;
-  /** Replaces the Docker image builder (tests of the pipeline without builds). */
-  builder?: ImageBuilder;
 }
 
 export interface Platform {
@@ -75,7 +73,7 @@ export function createPlatform(deps: PlatformDeps): Platform {
       maxInstancesPerType: MAX_INSTANCES_PER_TYPE,
     },
   });
-  const builder = deps.builder ?? createDockerImageBuilder({
+  const builder = createDockerImageBuilder({
     docker: deps.docker,
     stack: {
       stackImage: config.stackImage,

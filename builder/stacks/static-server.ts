@@ -72,6 +72,7 @@ const server = http.createServer((req, res) => {
   fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
 });
 
+// This is the app's own code (it runs in the image), so it reads $PORT like any app.
 server.listen(Number(process.env.PORT || 5000), process.env.HOST || undefined, () => {
   const a = server.address();
   console.log('static site from ' + root + ' on port ' + (a && a.port));

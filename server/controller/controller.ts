@@ -231,15 +231,19 @@ export class Controller {
    */
   async warmSets(app: App): Promise<Set<number>> {
     const serving = await this.servingRelease(app);
-    const labels = new Set((await this.deps.runtime.list({ app: app.name, process: 'web' })).map((i) => i.release));
-    const warm = new Set<number>();
-    for (const label of labels) if (label !== serving?.runsOn && (await this.warmInstances(app, label))) warm.add(label);
-    return warm;
+    const bySet = new Map<number, Instance[]>();
+    for (const i of await this.deps.runtime.list({ app: app.name })) bySet.set(i.release, [...(bySet.get(i.release) ?? []), i]);
+    return new Set([...bySet].filter(([label, set]) => label !== serving?.runsOn && this.warmOnly(set)).map(([label]) => label));
   }
 
-  /** The web instances of an instance set when they are all running and ready; otherwise undefined. */
+  /** The instances of an instance set when all its web instances are running and ready; otherwise undefined. */
   private async warmInstances(app: App, label: number): Promise<Instance[] | undefined> {
-    const instances = (await this.deps.runtime.list({ app: app.name, release: label })).filter((i) => !this.draining.has(i.id));
+    return this.warmOnly(await this.deps.runtime.list({ app: app.name, release: label }));
+  }
+
+  /** Pure: the set without its draining instances, if it can take traffic at once. */
+  private warmOnly(set: Instance[]): Instance[] | undefined {
+    const instances = set.filter((i) => !this.draining.has(i.id));
     const web = instances.filter((i) => i.process === 'web');
     if (web.length === 0 || !web.every((i) => i.state === 'running' && this.deps.routes.isReady(i.id))) return undefined;
     return instances;

@@ -77,23 +77,33 @@ export async function runPushPipeline(deps: PushPipelineDeps, push: PushRequest)
   const release = await deps.controller.createRelease({
     app, user: push.user, buildId: build.id, image: built.image, digest: null, processTypes: built.processTypes, description: describeDeploy(push.commit),
   });
+  // Either way the push failed as a whole: no build of it may read as a success.
+  const failRelease = async (message: string, err: unknown): Promise<PushResult> => {
+    await deps.store.updateBuild(build.id, { status: 'failed', error: message });
+    return fail(message, err instanceof PaasError && err.hint ? err.hint.split('\n') : []);
+  };
+  let published: { image: string; digest: string | null };
   try {
     log.header(`Publishing v${release.version}`);
-    const published = await deps.builder.publish({ image: built.image, app: app.name, version: release.version, onLog: (l) => log.line(l) });
-    await deps.store.setReleaseImage(app.id, release.version, published.image, published.digest);
-    await deps.store.updateBuild(build.id, { image: published.image, digest: published.digest });
+    published = await deps.builder.publish({ image: built.image, app: app.name, version: release.version, onLog: (l) => log.line(l) });
+  } catch (err) {
+    const reason = err instanceof PaasError ? err.message : 'publishing the image failed unexpectedly';
+    if (!(err instanceof PaasError)) deps.log(`publishing v${release.version} of ${app.name}: ${err instanceof Error ? err.stack : String(err)}`);
+    await deps.store.setReleaseStatus(app.id, release.version, 'failed', reason);
+    return failRelease(`v${release.version} failed: ${reason}`, err);
+  }
+  await deps.store.setReleaseImage(app.id, release.version, published.image, published.digest);
+  await deps.store.updateBuild(build.id, { image: published.image, digest: published.digest });
+  try {
     log.header(`Releasing v${release.version}`);
     await deps.controller.rollout(app, { ...release, image: published.image, digest: published.digest }, (l) => log.line(l));
   } catch (err) {
-    const reason = err instanceof PaasError ? err.message.replace(new RegExp(`^v${release.version} failed: `), '') : 'the release failed unexpectedly';
+    // The controller marked the release failed and its message names it ("v4 failed: …").
     if (!(err instanceof PaasError)) deps.log(`release v${release.version} of ${app.name}: ${err instanceof Error ? err.stack : String(err)}`);
-    await deps.store.setReleaseStatus(app.id, release.version, 'failed', reason);
-    // The push failed as a whole: no build of it may read as a success.
-    await deps.store.updateBuild(build.id, { status: 'failed', error: `v${release.version} failed: ${reason}` });
-    return fail(`v${release.version} failed: ${reason}`, err instanceof PaasError && err.hint ? err.hint.split('\n') : []);
+    return failRelease(err instanceof PaasError ? err.message : `v${release.version} failed: the release failed unexpectedly`, err);
   }
+  // The git endpoint prints `message` to the pusher after this.
   const message = `Released v${release.version} ▸ ${deps.urls.webUrl(app.name)}`;
-  // The git endpoint prints `message` itself; the stored log gets it too.
   await log.flush();
   return { ok: true, message };
 }
