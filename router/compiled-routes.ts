@@ -68,7 +68,7 @@ export function compileRoutes(table: RouteTable): CompiledRoutes {
   return apps;
 }
 
-function compileApp(name: string, route: AppRoute): CompiledApp {
+export function compileApp(name: string, route: AppRoute): CompiledApp {
   const ready: CompiledRelease[] = [];
   for (const release of route.releases) {
     if (release.endpoints.length === 0) continue;

@@ -40,6 +40,7 @@ async function serve(config: RouterConfig): Promise<void> {
       haveTable = true;
       table.set(routes);
     },
+    onApp: (app, route) => table.setApp(app, route),
   });
 
   server.listen(config.port, config.host);

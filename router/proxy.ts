@@ -3,9 +3,9 @@
  * endpoint by round robin ▶ proxied over a keep-alive upstream pool, bodies
  * streamed both ways, every response saying `X-Paas-Release: v<N>`.
  *
- * The table is read once per request and recompiled only when its object
- * changes, so a new table (a deploy, a rollback) takes effect for the next
- * request while requests in flight finish on the endpoint they hold.
+ * The app is looked up once per request in the compiled table (table-holder.ts),
+ * so a route change (a deploy, a rollback) takes effect for the next request
+ * while requests in flight finish on the endpoint they hold.
  *
  * Retries follow RFC 9110 §9.2.2: only idempotent methods, only without a
  * body (a streamed body cannot be replayed), only when the upstream failed
@@ -16,7 +16,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
-  compileRoutes,
   EJECT_MS,
   pickEndpoint,
   pickRelease,
@@ -24,13 +23,12 @@ import {
   type CompiledApp,
   type CompiledEndpoint,
   type CompiledRelease,
-  type CompiledRoutes,
 } from './compiled-routes.js';
 import { clientAddress, finishRequestHeaders, responseHeaders, scanRequestHeaders } from './headers.js';
 import { createHostMatcher } from './host.js';
 import { METRICS_CONTENT_TYPE, MetricSeries, NO_RELEASE, RouterMetrics } from './metrics.js';
 import { badGatewayPage, startingPage, notFoundPage, routerHomePage, TEXT_CONTENT_TYPE, unavailablePage } from './pages.js';
-import type { RouteTable, RouteTableSource } from './route-table.js';
+import type { RouteTableSource } from './route-table.js';
 
 export interface RouterServerOptions {
   /** Apps are served at `<app>.<domain>`; default `localhost`. */
@@ -83,17 +81,6 @@ export function createRouterServer(options: RouterServerOptions): http.Server {
   const agent = options.agent ?? createUpstreamAgent();
   const ready = options.ready ?? (() => true);
 
-  let lastTable: RouteTable | undefined;
-  let compiled: CompiledRoutes = new Map();
-  const routes = (): CompiledRoutes => {
-    const table = options.table.get();
-    if (table !== lastTable) {
-      compiled = compileRoutes(table);
-      lastTable = table;
-    }
-    return compiled;
-  };
-
   const context: ExchangeContext = { agent, metrics, log, now, maxAttempts, domain };
 
   const server = http.createServer((req, res) => {
@@ -104,7 +91,7 @@ export function createRouterServer(options: RouterServerOptions): http.Server {
       serveOwn(req, res, { metrics, domain, ready });
       return;
     }
-    const app = routes().get(name);
+    const app = options.table.lookup(name);
     if (app === undefined) {
       metrics.unknownAppRequest();
       // Before the first route table, "no such app" would be a lie: say "try again".

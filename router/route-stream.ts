@@ -26,10 +26,19 @@ const ReleaseSchema = z.object({
   endpoints: z.array(EndpointSchema),
 });
 
+const AppRouteSchema = z.object({ app: z.string(), releases: z.array(ReleaseSchema) });
+
 const SnapshotSchema = z.object({
   type: z.literal('snapshot'),
   revision: z.number().int(),
-  routes: z.record(z.string(), z.object({ app: z.string(), releases: z.array(ReleaseSchema) })),
+  routes: z.record(z.string(), AppRouteSchema),
+});
+
+const AppChangeSchema = z.object({
+  type: z.literal('app'),
+  revision: z.number().int(),
+  app: z.string().min(1),
+  route: AppRouteSchema.nullable(),
 });
 
 export function encodeRouteEvent(event: RouteEvent): string {
@@ -50,11 +59,11 @@ export function parseRouteEvent(line: string): RouteEvent | undefined {
   }
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
   if (type === 'heartbeat') return { type: 'heartbeat' };
-  if (type !== 'snapshot') return undefined;
-  const parsed = SnapshotSchema.safeParse(value);
+  if (type !== 'snapshot' && type !== 'app') return undefined;
+  const parsed = (type === 'snapshot' ? SnapshotSchema : AppChangeSchema).safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new PaasError('BAD_REQUEST', `Route snapshot is invalid: ${problems.slice(0, 5).join('; ')}`);
+    throw new PaasError('BAD_REQUEST', `Route ${type} line is invalid: ${problems.slice(0, 5).join('; ')}`);
   }
   return parsed.data;
 }

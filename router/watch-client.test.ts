@@ -41,6 +41,7 @@ test('receives snapshots, keeps the last table across a dropped connection, reco
     signal: stop.signal,
     logger: (m) => logs.push(m),
     onTable: (table, revision) => tables.push([revision, table]),
+    onApp: () => {},
   });
   try {
     await until(() => tables.length >= 4);
@@ -50,6 +51,41 @@ test('receives snapshots, keeps the last table across a dropped connection, reco
     assert.equal(seenUrls[0], '/v1/routes?watch=1');
     assert.ok(connection >= 2);
     assert.ok(logs.every((l) => !l.includes('router-token-xyz')));
+  } finally {
+    stop.abort();
+    await watching;
+    await close(server);
+  }
+});
+
+test('per-app changes follow the snapshot; a gap in revisions reconnects for a fresh snapshot', async () => {
+  let connection = 0;
+  const server = http.createServer((_req, res) => {
+    connection++;
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    res.write(encodeRouteEvent({ type: 'snapshot', revision: 5, routes: tableOf('web', [[1, 100, [5001]]]) }));
+    if (connection > 1) return;
+    res.write(encodeRouteEvent({ type: 'app', revision: 6, app: 'api', route: tableOf('api', [[3, 100, [5003]]])['api']! }));
+    res.write(encodeRouteEvent({ type: 'app', revision: 7, app: 'web', route: null }));
+    // Revision 8 never arrives: the router must not trust what follows.
+    res.write(encodeRouteEvent({ type: 'app', revision: 9, app: 'api', route: null }));
+  });
+  const port = await listen(server);
+  const stop = new AbortController();
+  const seen: string[] = [];
+  const logs: string[] = [];
+  const watching = watchRoutes({
+    url: `http://127.0.0.1:${port}`,
+    token: 't',
+    signal: stop.signal,
+    logger: (m) => logs.push(m),
+    onTable: (table, revision) => seen.push(`snapshot ${revision}: ${Object.keys(table).join(',')}`),
+    onApp: (app, route, revision) => seen.push(`app ${revision}: ${app} ${route ? `v${route.releases[0]!.release}` : 'gone'}`),
+  });
+  try {
+    await until(() => seen.length >= 4);
+    assert.deepEqual(seen.slice(0, 4), ['snapshot 5: web', 'app 6: api v3', 'app 7: web gone', 'snapshot 5: web']);
+    assert.ok(logs.some((l) => /skipped from revision 7 to 9/.test(l)), logs.join('\n'));
   } finally {
     stop.abort();
     await watching;
@@ -81,6 +117,7 @@ test('a silent connection is dropped after the heartbeat timeout; a refused toke
     logger: (m) => logs.push(m),
     heartbeatTimeoutMs: 150,
     onTable: (_t, revision) => revisions.push(revision),
+    onApp: () => {},
   });
   try {
     await until(() => revisions.length >= 2);
@@ -99,7 +136,7 @@ test('stopping while the server is down ends the watch promptly', async () => {
   const port = await listen(server);
   await close(server);
   const stop = new AbortController();
-  const watching = watchRoutes({ url: `http://127.0.0.1:${port}`, token: 't', signal: stop.signal, onTable: () => {} });
+  const watching = watchRoutes({ url: `http://127.0.0.1:${port}`, token: 't', signal: stop.signal, onTable: () => {}, onApp: () => {} });
   await new Promise((r) => setTimeout(r, 250));
   const started = Date.now();
   stop.abort();

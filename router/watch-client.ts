@@ -1,6 +1,8 @@
 /**
  * The standalone router's subscription to the control plane: one long
- * `GET <server>/v1/routes?watch=1` carrying NDJSON snapshots (route-stream.ts).
+ * `GET <server>/v1/routes?watch=1` carrying a snapshot, then per-app changes
+ * (route-stream.ts). A gap in revisions means a lost line: the connection is
+ * dropped and the next one starts from a fresh snapshot.
  *
  * The router keeps serving the last table it saw while disconnected: a
  * control plane restart must not take apps offline. A connection that goes
@@ -11,13 +13,15 @@
 import http from 'node:http';
 import https from 'node:https';
 import { parseRouteEvent, ROUTE_STREAM_CONTENT_TYPE, RouteLineSplitter } from './route-stream.js';
-import type { RouteTable } from './route-table.js';
+import type { AppRoute, RouteTable } from './route-table.js';
 
 export interface WatchRoutesOptions {
   /** Control plane base URL, e.g. http://paas-server:5000 */
   url: string;
   token: string;
   onTable(table: RouteTable, revision: number): void;
+  /** One app changed; undefined means it is gone. */
+  onApp(app: string, route: AppRoute | undefined, revision: number): void;
   /** Aborting stops the watch; watchRoutes then resolves. */
   signal: AbortSignal;
   logger?: (msg: string) => void;
@@ -94,14 +98,22 @@ function watchOnce(options: WatchRoutesOptions, onSnapshot: () => void): Promise
         }
         response.setEncoding('utf8');
         const splitter = new RouteLineSplitter();
+        let revision: number | undefined;
         response.on('data', (text: string) => {
           arm();
           try {
             for (const line of splitter.push(text)) {
               const event = parseRouteEvent(line);
               if (event?.type === 'snapshot') {
+                revision = event.revision;
                 options.onTable(event.routes, event.revision);
                 onSnapshot();
+              } else if (event?.type === 'app') {
+                if (revision === undefined || event.revision !== revision + 1) {
+                  throw new Error(`route stream skipped from revision ${revision ?? 'none'} to ${event.revision}`);
+                }
+                revision = event.revision;
+                options.onApp(event.app, event.route ?? undefined, event.revision);
               }
             }
           } catch (err) {

@@ -13,10 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import Docker from 'dockerode';
 import { runStacksBuild } from '../builder/stacks-build-command.js';
-import { RouterMetrics } from '../router/metrics.js';
-import { createRouterServer } from '../router/proxy.js';
-import { closeGracefully } from '../router/shutdown.js';
-import { createRouteTableHolder } from '../router/table-holder.js';
+import { startEmbeddedRouter } from '../router/embedded.js';
 import { createPlatform } from './platform.js';
 import { createDockerRuntime } from './runtime/docker/docker-runtime.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -75,7 +72,7 @@ function makeRuntime(config: ServerConfig, docker: Docker): Runtime {
   if (config.runtime === 'kubernetes') {
     throw new PaasError('BAD_REQUEST', 'The kubernetes runtime is not available yet', { hint: 'Use PAAS_RUNTIME=docker (the default) for now.' });
   }
-  return createDockerRuntime({ docker, extraLabels: { 'paas.dev/installation': installationId(config.dataDir) } });
+  return createDockerRuntime({ docker, extraLabels: { 'paas.dev/installation': installationId(config.dataDir) }, drainMs: config.drainSeconds * 1000, log });
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -101,12 +98,10 @@ async function serve(config: ServerConfig): Promise<void> {
   // port inside every URL the API hands out.
   const server = createServer();
   const port = await listen(server, config.port, config.host);
-  const table = createRouteTableHolder();
-  let routesKnown = false;
   const router = config.embeddedRouter
-    ? createRouterServer({ domain: config.domain, table, logger: log, metrics: new RouterMetrics(), ready: () => routesKnown })
+    ? await startEmbeddedRouter({ domain: config.domain, host: config.routerHost, port: config.routerPort }, log)
     : undefined;
-  const routerPort = router ? await listen(router, config.routerPort, config.routerHost) : config.routerPort;
+  const routerPort = router ? router.port : config.routerPort;
 
   const platform = createPlatform({
     config, store, runtime, docker, log,
@@ -114,8 +109,11 @@ async function serve(config: ServerConfig): Promise<void> {
     urls: makePublicUrls({ api: config.publicUrl ?? `http://${config.host}:${port}`, domain: config.domain, routerPort }),
     ...(config.buildCaFile ? { buildCaCerts: readFileSync(config.buildCaFile, 'utf8') } : {}),
   });
-  platform.hub.subscribe((routes) => table.set(routes));
-  void platform.hub.published.then(() => (routesKnown = true));
+  if (router) {
+    // Changes go to the router thread in order; the snapshot at completion makes its table whole.
+    platform.hub.subscribe((change) => router.setApp(change.app, change.route));
+    void platform.hub.published.then(() => router.setTable(platform.hub.current().table));
+  }
   server.on('request', platform.app);
   await platform.start();
   process.stdout.write(`paas-server listening on http://${config.host}:${port}\n`);
@@ -127,7 +125,7 @@ async function serve(config: ServerConfig): Promise<void> {
     void Promise.all([
       platform.stop(),
       new Promise((done) => server.close(done)),
-      router ? closeGracefully(router, config.drainSeconds * 1000) : undefined,
+      router?.close(config.drainSeconds * 1000),
     ]).then(() => store.close()).then(() => process.exit(0));
     // Streams (logs --tail, route watches) would hold close() open forever.
     setTimeout(() => server.closeAllConnections(), 1000).unref();

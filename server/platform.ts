@@ -1,14 +1,15 @@
 /**
- * The control plane assembled from its parts: store ▶ runtime ▶ route sync
- * ▶ controller ▶ push pipeline ▶ HTTP (API + git). main.ts builds the real
- * adapters (SQLite, dockerode, clock, logger) and hands them in; nothing here
- * reads the environment or opens a client itself.
+ * The control plane assembled from its parts: store ▶ runtime ▶ applier
+ * (convergence, route publication) ▶ controller ▶ push pipeline ▶ HTTP (API
+ * + git). main.ts builds the real adapters (SQLite, dockerode or a
+ * KubeConfig, clock, logger) and hands them in; nothing here reads the
+ * environment or opens a client itself.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type express from 'express';
+import { Applier } from './controller/applier.js';
 import { Controller } from './controller/controller.js';
-import { RouteSync } from './controller/route-sync.js';
 import { createDockerImageBuilder } from './deploy/docker-image-builder.js';
 import { runPushPipeline } from './deploy/push-pipeline.js';
 import { createGitRouter, repoGitdir } from './git/index.js';
@@ -45,15 +46,18 @@ export interface PlatformDeps {
 export interface Platform {
   app: express.Express;
   hub: RouteHub;
-  routes: RouteSync;
   controller: Controller;
-  /** Adopts running instances, publishes the first route table and starts the resync loop. */
+  /** Adopts running instances, converges every app, publishes the first route table. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** How often the route table is checked against the runtime (crashes, restarts, adoption). */
-const ROUTE_RESYNC_MS = 2000;
+/**
+ * Every app is converged this often even when nothing reported a change: the
+ * safety net for a lost event. Cheap when nothing changed (no runtime call,
+ * no route published).
+ */
+const SWEEP_MS = 60_000;
 const MAX_INSTANCES_PER_TYPE = 20;
 const RELEASE_PHASE_TIMEOUT_MS = 10 * 60_000;
 const PUSH_TIMEOUT_MS = 10 * 60_000;
@@ -62,13 +66,12 @@ export function createPlatform(deps: PlatformDeps): Platform {
   const { config, store, runtime, log, now } = deps;
   const reposDir = join(config.dataDir, 'repos');
   const hub = new RouteHub();
-  const routes = new RouteSync({ store, runtime, hub, log });
+  const applier = new Applier({ store, runtime, hub, log, warmReleases: config.warmReleases });
   const controller = new Controller({
-    store, runtime, routes, now, log,
+    store, runtime, applier, now, log,
     settings: {
       warmReleases: config.warmReleases,
       readyTimeoutMs: config.readyTimeoutSeconds * 1000,
-      drainMs: config.drainSeconds * 1000,
       releasePhaseTimeoutMs: RELEASE_PHASE_TIMEOUT_MS,
       maxInstancesPerType: MAX_INSTANCES_PER_TYPE,
     },
@@ -123,7 +126,8 @@ export function createPlatform(deps: PlatformDeps): Platform {
     },
   };
   let started = false;
-  let reconciling: Promise<void> = Promise.resolve();
+  let sweep: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
   const app = createApiApp({
     deps: apiDeps,
     maxBodyBytes: config.maxBodyKilobytes * 1024,
@@ -139,20 +143,27 @@ export function createPlatform(deps: PlatformDeps): Platform {
   });
 
   return {
-    app, hub, routes, controller,
+    app, hub, controller,
     async start() {
-      // Adopt what runs (probing it), then bring every app back to its desired state in the background.
-      await routes.sync(true);
-      routes.startLoop(ROUTE_RESYNC_MS);
-      started = true;
-      reconciling = Promise.all((await store.listApps()).map((app) => controller.reconcile(app).catch((err: unknown) => {
+      // Adopt what runs (with one readiness probe each), then converge every app and publish the whole table.
+      await runtime.start();
+      unsubscribe = runtime.onChange((name) => void applier.convergeQuietly(name));
+      const apps = await store.listApps();
+      await Promise.all(apps.map((app) => controller.reconcile(app).catch((err: unknown) => {
         log(`reconciling ${app.name}: ${err instanceof Error ? err.message : String(err)}`);
-      }))).then(() => undefined);
+      })));
+      // Whatever runs without an app record (destroyed while the server was down) goes.
+      await applier.convergeAll();
+      hub.markComplete();
+      started = true;
+      sweep = setInterval(() => void applier.convergeAll(), SWEEP_MS);
+      sweep.unref();
     },
     async stop() {
-      await reconciling;
-      await routes.stopLoop();
+      clearInterval(sweep);
+      unsubscribe?.();
       await controller.idle();
+      await runtime.close();
     },
   };
 }

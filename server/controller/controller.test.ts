@@ -16,8 +16,8 @@ import { RouteHub } from '../routes/route-hub.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { App, User } from '../store/types.js';
+import { Applier } from './applier.js';
 import { Controller, type ControllerSettings } from './controller.js';
-import { RouteSync } from './route-sync.js';
 
 interface World {
   store: Store;
@@ -28,7 +28,7 @@ interface World {
   user: User;
   /** Creates and rolls out a release of `image`; returns its version (throws when it fails). */
   deploy(image: string, processTypes?: Record<string, string>): Promise<number>;
-  /** Instance sets (labels) that have running instances. */
+  /** Instance sets (labels) that have instances. */
   sets(): Promise<number[]>;
   traffic(): Promise<string>;
 }
@@ -39,16 +39,16 @@ async function world(t: { after(fn: () => Promise<void>): void }, settings: Part
   const runtime = createMemoryRuntime();
   const hub = new RouteHub();
   const log = () => undefined;
-  const routes = new RouteSync({ store, runtime, hub, log });
-  const controller = new Controller({
-    store, runtime, routes, log, now: () => new Date(),
-    settings: { warmReleases: 1, readyTimeoutMs: 600, drainMs: 0, releasePhaseTimeoutMs: 5000, maxInstancesPerType: 5, ...settings },
-  });
+  const full: ControllerSettings = { warmReleases: 1, readyTimeoutMs: 600, releasePhaseTimeoutMs: 5000, maxInstancesPerType: 5, ...settings };
+  const applier = new Applier({ store, runtime, hub, log, warmReleases: full.warmReleases });
+  runtime.onChange((name) => void applier.convergeQuietly(name));
+  const controller = new Controller({ store, runtime, applier, log, now: () => new Date(), settings: full });
   const user = await store.createUser({ email: 'dev@example.com', admin: false });
   const app = await store.createApp({ name: 'shop', ownerId: user.id });
   t.after(async () => {
     await controller.idle();
-    await runtime.close();
+    await runtime.shutdown();
+    await controller.idle();
     await store.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -61,7 +61,7 @@ async function world(t: { after(fn: () => Promise<void>): void }, settings: Part
       return release.version;
     },
     async sets() {
-      return [...new Set((await runtime.list({ app: app.name })).map((i) => i.release))].sort((a, b) => a - b);
+      return [...new Set(runtime.observe(app.name).filter((s) => s.instances.length > 0).map((s) => s.release))].sort((a, b) => a - b);
     },
     async traffic() {
       return (await store.getTraffic(app.id)).map((s) => `v${s.version}=${s.weight}`).join(' ');
@@ -147,7 +147,7 @@ test('scaling checks its input, follows the formation, and a warm rollback takes
 
   await w.controller.scale(w.app, { web: 3, worker: 1 });
   await w.deploy('img:2', { web: '', worker: 'node worker.js' });
-  const counts = async (label: number) => (await w.runtime.list({ app: 'shop', release: label })).map((i) => i.process).sort().join(',');
+  const counts = async (label: number) => w.runtime.observe('shop').filter((s) => s.release === label).flatMap((s) => s.instances).map((i) => i.process).sort().join(',');
   assert.equal(await counts(2), 'web,web,web,worker', 'a new release starts with the formation');
   await w.controller.scale(w.app, { web: 1 });
   await w.controller.idle();
@@ -168,19 +168,56 @@ test('rolling back to what already runs is refused', async (t) => {
   await assert.rejects(w.controller.rollback(w.app, w.user, 3), /v3 is already live/);
 });
 
-test('after a server restart, reconcile fails what was interrupted and restores the formation of the serving release', async (t) => {
+test('after a server restart, reconcile fails what was interrupted and keeps the live set at its formation', async (t) => {
   const w = await world(t);
   await w.deploy('img:1');
   await w.controller.scale(w.app, { web: 2 });
   const interrupted = await w.controller.createRelease({ app: w.app, user: w.user, buildId: null, image: 'img:2', digest: null, processTypes: { web: '' }, description: 'Deploy img:2' });
-  const survivor = (await w.runtime.list({ app: 'shop' }))[0]!;
-  await w.runtime.stop((await w.runtime.list({ app: 'shop' }))[1]!.id, 0);
+  // The rollout had put v2 in the traffic table at weight 0 when the server died.
+  await w.store.setTraffic(w.app.id, [{ version: 1, weight: 100 }, { version: interrupted.version, weight: 0 }]);
 
   await w.controller.reconcile(w.app);
   await w.controller.idle();
-  const web = await w.runtime.list({ app: 'shop', release: 1, process: 'web' });
-  assert.equal(web.length, 2, 'the missing instance is started again');
-  assert.ok(web.some((i) => i.id === survivor.id), 'the running instance is left alone');
   assert.equal((await w.store.getRelease(w.app.id, interrupted.version))!.status, 'failed');
   assert.equal(await w.traffic(), 'v1=100');
+  assert.deepEqual(await w.sets(), [1]);
+  assert.equal(w.runtime.observe('shop').find((s) => s.release === 1)!.instances.length, 2);
+});
+
+test('an instance removed by hand comes back and the route follows, without a user action', async (t) => {
+  const w = await world(t);
+  await w.deploy('img:1');
+  await w.controller.scale(w.app, { web: 2 });
+  const [gone, kept] = w.runtime.observe('shop')[0]!.instances;
+  await w.runtime.removeByHand(gone!.id);
+  await w.controller.idle();
+  const web = w.runtime.observe('shop')[0]!.instances;
+  assert.equal(web.length, 2, 'the set is back at its replicas');
+  assert.ok(web.some((i) => i.id === kept!.id), 'the running instance is left alone');
+  const endpoints = w.hub.current().table['shop']!.releases[0]!.endpoints;
+  assert.deepEqual(endpoints.map((e) => e.id).sort(), web.map((i) => i.id).sort(), 'the route names the instances that run');
+});
+
+test('a rolling restart replaces every instance of the serving set and the route names only new ones', async (t) => {
+  const w = await world(t);
+  await w.deploy('img:1', { web: '', worker: 'node worker.js' });
+  await w.controller.scale(w.app, { web: 2, worker: 1 });
+  const before = w.runtime.observe('shop').flatMap((s) => s.instances.map((i) => i.id));
+  assert.equal(await w.controller.restart(w.app), 3);
+  await w.controller.idle();
+  const after = w.runtime.observe('shop').flatMap((s) => s.instances.map((i) => i.id));
+  assert.equal(after.length, 3);
+  assert.deepEqual(after.filter((id) => before.includes(id)), [], 'no old instance is left');
+  assert.equal(await w.controller.restart(w.app, 'worker'), 1);
+  await assert.rejects(w.controller.restart(w.app, 'clock'), /No process type "clock"/);
+});
+
+test('destroy removes every set and the route', async (t) => {
+  const w = await world(t);
+  await w.deploy('img:1');
+  await w.deploy('img:2');
+  await w.controller.destroy(w.app);
+  await w.controller.idle();
+  assert.deepEqual(w.runtime.observe('shop'), []);
+  assert.equal(w.hub.current().table['shop'], undefined);
 });

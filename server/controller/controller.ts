@@ -1,28 +1,31 @@
 /**
- * The release lifecycle. Every change that affects what runs (a build, a
- * config change, a rollback) becomes a numbered release and goes live the
- * same way: start instances ▶ gate on readiness ▶ move traffic ▶ keep the
- * previous release warm ▶ retire older instances after draining. Scaling and
- * restarts change instances of the serving release without a new release.
+ * The release lifecycle, as changes to the desired state. Every change that
+ * affects what runs (a build, a config change, a rollback) becomes a numbered
+ * release and goes live the same way: the release joins the traffic table at
+ * weight 0 ▶ the applier starts its instance set ▶ the readiness gate waits
+ * for the runtime to report it ready ▶ the traffic table moves to it ▶ the
+ * applier publishes the route and retires what left the warm window.
+ * Scaling and restarts change the serving set without a new release.
  *
- * Traffic moves only in the store (`traffic`) followed by a route sync, so
- * the router, in-process or remote, follows the store.
+ * Nothing here starts or stops an instance: the store says what is wanted,
+ * the applier (applier.ts) makes the runtime converge, and this class waits
+ * for the observed condition. A crash of the server at any point leaves a
+ * desired state that the next start converges to.
  */
 import { PaasError } from '../errors.js';
 import type { Logger } from '../http/errors.js';
-import type { Instance, Runtime } from '../runtime/runtime.js';
+import type { ObservedSet, Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
 import type { App, ConfigVars, Formation, Release, User } from '../store/types.js';
 import { AppLocks } from './app-lock.js';
+import type { Applier } from './applier.js';
 import { describeConfigChange, describeRollback, instanceCounts } from './describe.js';
-import { gateOnReadiness, instanceSpec, startInstanceSet } from './rollout.js';
-import type { RouteSync } from './route-sync.js';
-import { instanceSetsToKeep } from './warm.js';
+import { gateOnReadiness, setIsReady } from './gate.js';
+import { waitForObserved } from './wait.js';
 
 export interface ControllerSettings {
   warmReleases: number;
   readyTimeoutMs: number;
-  drainMs: number;
   releasePhaseTimeoutMs: number;
   maxInstancesPerType: number;
 }
@@ -30,7 +33,7 @@ export interface ControllerSettings {
 export interface ControllerDeps {
   store: Store;
   runtime: Runtime;
-  routes: RouteSync;
+  applier: Applier;
   now: () => Date;
   log: Logger;
   settings: ControllerSettings;
@@ -57,12 +60,10 @@ export interface RollbackResult {
 }
 
 const quiet: Progress = () => undefined;
+const WEB = 'web';
 
 export class Controller {
   private readonly locks = new AppLocks();
-  private readonly retiring = new Set<Promise<void>>();
-  /** Instances out of rotation and about to stop: no longer part of any formation. */
-  private readonly draining = new Set<string>();
 
   constructor(private readonly deps: ControllerDeps) {}
 
@@ -87,31 +88,51 @@ export class Controller {
   }
 
   private async rolloutLocked(app: App, release: Release, progress: Progress, runReleasePhase: boolean): Promise<Release> {
+    const { store, applier } = this.deps;
     try {
       if (runReleasePhase && release.processTypes.release) await this.runReleasePhase(app, release, progress);
-      const counts = instanceCounts(release.processTypes, await this.deps.store.getFormation(app.id));
+      const counts = instanceCounts(release.processTypes, await store.getFormation(app.id));
       const summary = Object.entries(counts).filter(([, n]) => n > 0).map(([t, n]) => `${t}=${n}`).join(' ');
       progress(`Starting v${release.version} (${summary || 'no processes'})`);
-      const instances = await startInstanceSet(
-        { runtime: this.deps.runtime, now: () => this.deps.now().getTime() },
-        { app, release, label: release.version, counts, readyTimeoutMs: this.deps.settings.readyTimeoutMs, progress },
-      );
-      await this.moveTraffic(app, release.version, instances);
-      await this.deps.store.setReleaseStatus(app.id, release.version, 'succeeded');
+      await this.deps.runtime.ensureApp(app.name);
+      await store.setTraffic(app.id, [...(await store.getTraffic(app.id)).filter((s) => s.version !== release.version), { version: release.version, weight: 0 }]);
+      await applier.converge(app.name);
+      const web = counts[WEB] ?? 0;
+      if (web > 0) {
+        progress(`Waiting for ${web} web instance${web > 1 ? 's' : ''} to become ready`);
+        await gateOnReadiness(this.deps.runtime, { app, release: release.version, process: WEB, readyTimeoutMs: this.deps.settings.readyTimeoutMs });
+      }
+      await store.setTraffic(app.id, [{ version: release.version, weight: 100 }]);
+      await store.setReleaseStatus(app.id, release.version, 'succeeded');
+      await applier.converge(app.name);
       progress(`v${release.version} is live`);
-      return (await this.deps.store.getRelease(app.id, release.version))!;
+      return (await store.getRelease(app.id, release.version))!;
     } catch (err) {
       const reason = err instanceof PaasError ? err.message : 'internal error';
-      await this.deps.store.setReleaseStatus(app.id, release.version, 'failed', reason);
+      if (!(err instanceof PaasError)) this.deps.log(`rollout of ${app.name} v${release.version}: ${err instanceof Error ? err.stack : String(err)}`);
+      await store.setReleaseStatus(app.id, release.version, 'failed', reason);
+      await this.dropFromTraffic(app, release.version);
       throw new PaasError('RELEASE_FAILED', `v${release.version} failed: ${reason}`, { cause: err, ...(err instanceof PaasError && err.hint ? { hint: err.hint } : {}) });
     }
+  }
+
+  /** A failed release leaves the traffic table (it never had a share) and its set goes. */
+  private async dropFromTraffic(app: App, version: number): Promise<void> {
+    const traffic = await this.deps.store.getTraffic(app.id);
+    if (!traffic.some((s) => s.version === version && s.weight === 0)) return;
+    await this.deps.store.setTraffic(app.id, traffic.filter((s) => s.version !== version));
+    await this.deps.applier.convergeQuietly(app.name);
   }
 
   private async runReleasePhase(app: App, release: Release, progress: Progress): Promise<void> {
     progress(`Running release phase: ${release.processTypes.release}`);
     await this.deps.store.markReleasePhase(app.id, release.version);
-    const result = await this.deps.runtime.runOnce(instanceSpec(app, release, release.version, 'release'), this.deps.settings.releasePhaseTimeoutMs);
-    for (const line of result.output) progress(`  ${line}`);
+    await this.deps.runtime.ensureApp(app.name);
+    const command = release.processTypes.release;
+    const result = await this.deps.runtime.runOnce(
+      { app: app.name, release: release.version, process: 'release', image: release.image ?? '', env: release.config, ...(command ? { command } : {}) },
+      { timeoutMs: this.deps.settings.releasePhaseTimeoutMs, onLine: (line) => progress(`  ${line}`) },
+    );
     if (result.exitCode !== 0) {
       throw new PaasError('RELEASE_FAILED', `release phase failed with exit code ${result.exitCode}`, {
         hint: `Fix the "release:" command in the Procfile; v${release.version} did not go live. Last output:\n${result.output.join('\n') || '(no output)'}`,
@@ -119,48 +140,10 @@ export class Controller {
     }
   }
 
-  /** All new traffic to `version`; previous instance sets drain, the warm ones stay. */
-  private async moveTraffic(app: App, version: number, ready: Instance[]): Promise<void> {
-    this.deps.routes.markReady(ready.filter((i) => i.endpoint).map((i) => i.id));
-    await this.deps.store.setTraffic(app.id, [{ version, weight: 100 }]);
-    await this.deps.routes.sync();
-    await this.retireUnwanted(app);
-  }
-
-  /** Takes instance sets outside the warm window out of rotation, then stops them after the drain time. */
-  private async retireUnwanted(app: App): Promise<void> {
-    const releases = await this.deps.store.listReleases(app.id, 1000);
-    const keep = instanceSetsToKeep(releases, await this.deps.store.getTraffic(app.id), this.deps.settings.warmReleases);
-    const doomed = (await this.deps.runtime.list({ app: app.name })).filter((i) => !keep.has(i.release));
-    this.retire(doomed);
-  }
-
-  private retire(instances: Instance[]): void {
-    if (instances.length === 0) return;
-    for (const i of instances) this.draining.add(i.id);
-    this.deps.routes.markNotReady(instances.map((i) => i.id));
-    const done = (async () => {
-      await this.deps.routes.sync();
-      await new Promise((r) => setTimeout(r, this.deps.settings.drainMs));
-      await Promise.all(instances.map((i) => this.deps.runtime.stop(i.id, 10).catch((err: unknown) => {
-        this.deps.log(`stopping ${i.app} ${i.name}: ${err instanceof Error ? err.message : String(err)}`);
-      })));
-    })().finally(() => {
-      for (const i of instances) this.draining.delete(i.id);
-    });
-    this.retiring.add(done);
-    void done.finally(() => this.retiring.delete(done));
-  }
-
-  /** Waits for background retirements (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.retiring.size > 0) await Promise.all([...this.retiring]);
-  }
-
   /** The release that gets (most of) the app's traffic now. */
   async servingRelease(app: App): Promise<Release | undefined> {
-    const traffic = await this.deps.store.getTraffic(app.id);
-    const top = [...traffic].sort((a, b) => b.weight - a.weight)[0];
+    const traffic = (await this.deps.store.getTraffic(app.id)).filter((s) => s.weight > 0);
+    const top = [...traffic].sort((a, b) => b.weight - a.weight || b.version - a.version)[0];
     return top && (await this.deps.store.getRelease(app.id, top.version));
   }
 
@@ -186,12 +169,12 @@ export class Controller {
 
   async rollback(app: App, user: User, targetVersion?: number): Promise<RollbackResult> {
     return this.locks.run(app.name, async () => {
+      const { store } = this.deps;
       const previous = await this.servingRelease(app);
       if (!previous) throw new PaasError('RELEASE_NOT_FOUND', `${app.name} has no live release to roll back from`, { hint: 'Deploy with "git push paas main" first.' });
-      const releases = await this.deps.store.listReleases(app.id, 1000);
       const target = targetVersion === undefined
-        ? releases.find((r) => r.version < previous.version && r.status === 'succeeded')
-        : releases.find((r) => r.version === targetVersion);
+        ? (await store.listReleases(app.id, 1, { before: previous.version, status: 'succeeded' }))[0]
+        : await store.getRelease(app.id, targetVersion);
       if (!target) {
         throw new PaasError('RELEASE_NOT_FOUND', targetVersion === undefined ? `${app.name} has no earlier good release` : `${app.name} has no release v${targetVersion}`, {
           hint: `See the releases with "paas releases -a ${app.name}".`,
@@ -204,49 +187,39 @@ export class Controller {
         throw new PaasError('CONFLICT', `v${target.version} is already live${target.version === previous.version ? '' : ` (as v${previous.version})`}`, { hint: `See the releases with "paas releases -a ${app.name}".` });
       }
 
-      const warmInstances = await this.warmInstances(app, target.runsOn);
-      const release = await this.deps.store.createRelease({
+      const warm = isWarm(this.deps.runtime.observe(app.name), target.runsOn);
+      const release = await store.createRelease({
         appId: app.id, buildId: target.buildId, image: target.image, digest: target.digest, config: target.config,
         processTypes: target.processTypes, description: describeRollback(target.version), createdBy: user.email, status: 'pending',
-        ...(warmInstances ? { runsOn: target.runsOn } : {}),
+        ...(warm ? { runsOn: target.runsOn } : {}),
       });
-      if (warmInstances) {
-        await this.moveTraffic(app, release.version, warmInstances);
-        await this.deps.store.setReleaseStatus(app.id, release.version, 'succeeded');
-        // The warm set kept the formation it had; the app's current one (after a scale) wins.
-        await this.applyFormation(app, release, await this.deps.store.getFormation(app.id));
+      const warnings: string[] = [];
+      if (warm) {
+        // Only traffic moves; the warm set then gets the app's current formation.
+        await store.setTraffic(app.id, [{ version: release.version, weight: 100 }]);
+        await store.setReleaseStatus(app.id, release.version, 'succeeded');
+        await this.deps.applier.converge(app.name).catch((err: unknown) => {
+          warnings.push(`traffic moved, but bringing v${target.runsOn} to the formation failed (${err instanceof Error ? err.message : String(err)}); paas retries on its own`);
+        });
       } else {
         await this.rolloutLocked(app, release, quiet, false);
       }
-      const warnings = releases
-        .filter((r) => r.version > target.version && r.version <= previous.version && r.ranReleasePhase)
-        .map((r) => `v${r.version} ran a release phase; its data changes (e.g. migrations) are not rolled back`);
-      return { release: (await this.deps.store.getRelease(app.id, release.version))!, target, previous, warm: warmInstances !== undefined, warnings };
+      const between = await store.listReleases(app.id, previous.version - target.version, { before: previous.version + 1 });
+      warnings.unshift(...between
+        .filter((r) => r.version > target.version && r.ranReleasePhase)
+        .map((r) => `v${r.version} ran a release phase; its data changes (e.g. migrations) are not rolled back`));
+      return { release: (await store.getRelease(app.id, release.version))!, target, previous, warm, warnings };
     });
   }
 
   /**
-   * Instance sets a rollback could move traffic to at once: all their web
-   * instances run and are ready, and they are not what serves now.
+   * Instance sets a rollback could move traffic to at once: every wanted web
+   * instance runs and is ready, and they are not what serves now.
    */
   async warmSets(app: App): Promise<Set<number>> {
     const serving = await this.servingRelease(app);
-    const bySet = new Map<number, Instance[]>();
-    for (const i of await this.deps.runtime.list({ app: app.name })) bySet.set(i.release, [...(bySet.get(i.release) ?? []), i]);
-    return new Set([...bySet].filter(([label, set]) => label !== serving?.runsOn && this.warmOnly(set)).map(([label]) => label));
-  }
-
-  /** The instances of an instance set when all its web instances are running and ready; otherwise undefined. */
-  private async warmInstances(app: App, label: number): Promise<Instance[] | undefined> {
-    return this.warmOnly(await this.deps.runtime.list({ app: app.name, release: label }));
-  }
-
-  /** Pure: the set without its draining instances, if it can take traffic at once. */
-  private warmOnly(set: Instance[]): Instance[] | undefined {
-    const instances = set.filter((i) => !this.draining.has(i.id));
-    const web = instances.filter((i) => i.process === 'web');
-    if (web.length === 0 || !web.every((i) => i.state === 'running' && this.deps.routes.isReady(i.id))) return undefined;
-    return instances;
+    const observed = this.deps.runtime.observe(app.name);
+    return new Set(observed.filter((s) => s.process === WEB && s.release !== serving?.runsOn && isWarm(observed, s.release)).map((s) => s.release));
   }
 
   async scale(app: App, changes: Formation): Promise<Formation> {
@@ -259,31 +232,12 @@ export class Controller {
       ]);
       if (problems.length > 0) throw new PaasError('VALIDATION_FAILED', `Cannot scale: ${problems.join('; ')}`, { hint: 'Usage: paas ps:scale web=2 worker=1' });
       const formation = await this.deps.store.setFormation(app.id, changes);
-      if (serving) await this.applyFormation(app, serving, formation);
+      if (serving) {
+        await this.deps.applier.converge(app.name);
+        await this.waitSettled(app, serving.runsOn, Object.keys(changes), 'scaling');
+      }
       return formation;
     });
-  }
-
-  private async applyFormation(app: App, serving: Release, formation: Formation): Promise<void> {
-    const running = (await this.deps.runtime.list({ app: app.name, release: serving.runsOn })).filter((i) => !this.draining.has(i.id));
-    const base = (await this.deps.store.getRelease(app.id, serving.runsOn)) ?? serving;
-    const counts = instanceCounts(serving.processTypes, formation);
-    const toStart: Record<string, number> = {};
-    const toStop: Instance[] = [];
-    for (const [type, want] of Object.entries(counts)) {
-      const have = running.filter((i) => i.process === type).sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-      if (want > have.length) toStart[type] = want - have.length;
-      else toStop.push(...have.slice(want));
-    }
-    if (Object.keys(toStart).length > 0) {
-      const started = await startInstanceSet(
-        { runtime: this.deps.runtime, now: () => this.deps.now().getTime() },
-        { app, release: base, label: serving.runsOn, counts: toStart, readyTimeoutMs: this.deps.settings.readyTimeoutMs, progress: quiet },
-      );
-      this.deps.routes.markReady(started.filter((i) => i.endpoint).map((i) => i.id));
-      await this.deps.routes.sync();
-    }
-    this.retire(toStop);
   }
 
   /** Rolling restart: each instance is replaced by a ready one before it leaves rotation. */
@@ -291,57 +245,76 @@ export class Controller {
     return this.locks.run(app.name, async () => {
       const serving = await this.servingRelease(app);
       if (!serving) return 0;
-      const base = (await this.deps.store.getRelease(app.id, serving.runsOn)) ?? serving;
       if (process !== undefined && !(process in serving.processTypes)) {
         throw new PaasError('VALIDATION_FAILED', `No process type "${process}" in v${serving.version} (it has ${Object.keys(serving.processTypes).join(', ')})`, { hint: 'Usage: paas ps:restart [TYPE]' });
       }
-      const old = (await this.deps.runtime.list({ app: app.name, release: serving.runsOn })).filter((i) => (!process || i.process === process) && !this.draining.has(i.id));
-      const rollout = { runtime: this.deps.runtime, now: () => this.deps.now().getTime() };
-      for (const instance of old) {
-        const fresh = await this.deps.runtime.start(instanceSpec(app, base, serving.runsOn, instance.process));
-        try {
-          if (fresh.endpoint) await gateOnReadiness(rollout, { app, readyTimeoutMs: this.deps.settings.readyTimeoutMs }, [fresh]);
-        } catch (err) {
-          await this.deps.runtime.stop(fresh.id, 0).catch(() => undefined);
-          throw err;
-        }
-        if (fresh.endpoint) this.deps.routes.markReady([fresh.id]);
-        this.retire([instance]);
-      }
-      await this.deps.routes.sync();
-      return old.length;
+      const sets = this.deps.runtime.observe(app.name).filter((s) => s.release === serving.runsOn && s.replicas > 0 && (!process || s.process === process));
+      const token = this.deps.now().toISOString();
+      await Promise.all(sets.map((s) => this.deps.runtime.restartSet(s, token)));
+      await this.waitSettled(app, serving.runsOn, sets.map((s) => s.process), 'restarting');
+      return sets.reduce((sum, s) => sum + s.replicas, 0);
+    });
+  }
+
+  /** Waits until the named sets of a release run their wanted, ready, current instances. */
+  private async waitSettled(app: App, release: number, processes: string[], doing: string): Promise<void> {
+    const wanted = (sets: ObservedSet[]) => sets.filter((s) => s.release === release && processes.includes(s.process));
+    const settled = await waitForObserved(this.deps.runtime, app.name, (sets) => {
+      const mine = wanted(sets);
+      const failed = mine.find((s) => s.failure);
+      if (failed) return failed;
+      return mine.every(setIsReady) ? 'ok' : undefined;
+    }, this.deps.settings.readyTimeoutMs * 2);
+    if (settled === 'ok') return;
+    const problem = settled?.failure
+      ? `${settled.failure.instance}: ${settled.failure.reason}`
+      : wanted(this.deps.runtime.observe(app.name)).map((s) => `${s.process} ${s.readyReplicas}/${s.replicas} ready`).join(', ');
+    throw new PaasError('NOT_READY', `${app.name} v${release}: ${doing} did not finish: ${problem}`, {
+      hint: `The new instances keep trying. See "paas ps -a ${app.name}" and "paas logs -a ${app.name}".`,
     });
   }
 
   /**
-   * After a server start: what was interrupted is marked failed, instance sets
-   * outside the warm window go, and the serving release gets its formation
-   * back (containers removed by hand, or lost with the host, are started).
+   * After a server start: what was interrupted is marked failed and leaves
+   * the traffic table, then the app converges (sets outside the warm window
+   * go, missing instances of live and warm sets come back).
    */
   async reconcile(app: App): Promise<void> {
     await this.locks.run(app.name, async () => {
-      for (const release of await this.deps.store.listReleases(app.id, 1000)) {
-        if (release.status === 'pending') await this.deps.store.setReleaseStatus(app.id, release.version, 'failed', 'interrupted: the server restarted during the rollout');
-      }
-      for (const build of await this.deps.store.listBuilds(app.id, 1000)) {
-        if (build.status === 'pending' || build.status === 'building') {
-          await this.deps.store.updateBuild(build.id, { status: 'failed', error: 'interrupted: the server restarted during the build', finishedAt: this.deps.now() });
+      const { store } = this.deps;
+      for (const release of await store.listReleases(app.id, 100, { status: 'pending' })) {
+        await store.setReleaseStatus(app.id, release.version, 'failed', 'interrupted: the server restarted during the rollout');
+        const traffic = await store.getTraffic(app.id);
+        if (traffic.some((s) => s.version === release.version && s.weight === 0)) {
+          await store.setTraffic(app.id, traffic.filter((s) => s.version !== release.version));
         }
       }
-      await this.retireUnwanted(app);
-      const serving = await this.servingRelease(app);
-      if (serving) await this.applyFormation(app, serving, await this.deps.store.getFormation(app.id));
+      for (const build of await store.listBuilds(app.id, 100)) {
+        if (build.status === 'pending' || build.status === 'building') {
+          await store.updateBuild(build.id, { status: 'failed', error: 'interrupted: the server restarted during the build', finishedAt: this.deps.now() });
+        }
+      }
+      await this.deps.applier.converge(app.name);
     });
   }
 
   /** Stops everything of an app and drops its routes (before its records go). */
   async destroy(app: App): Promise<void> {
     await this.locks.run(app.name, async () => {
-      const instances = await this.deps.runtime.list({ app: app.name });
-      this.deps.routes.markNotReady(instances.map((i) => i.id));
       await this.deps.store.setTraffic(app.id, []);
-      await this.deps.routes.sync();
-      await Promise.all(instances.map((i) => this.deps.runtime.stop(i.id, 5).catch(() => undefined)));
+      await this.deps.applier.converge(app.name);
+      await this.deps.runtime.removeApp(app.name);
     });
   }
+
+  /** Waits for convergence runs in flight (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.deps.applier.idle();
+  }
+}
+
+/** A set traffic can move to at once: all its wanted web instances run and pass readiness. */
+function isWarm(observed: ObservedSet[], release: number): boolean {
+  const web = observed.find((s) => s.release === release && s.process === WEB);
+  return web !== undefined && web.replicas > 0 && !web.failure && setIsReady(web);
 }

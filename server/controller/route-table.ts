@@ -1,7 +1,7 @@
 /**
  * Pure: what the router should do for one app, from what the store says
  * (traffic shares, which release runs on whose instances) and what the
- * runtime reports (instances, and which of them passed readiness).
+ * runtime reports (instances, and which of them pass readiness).
  */
 import type { AppRoute, ReleaseRoute } from '../../router/route-table.js';
 import type { Instance } from '../runtime/runtime.js';
@@ -11,9 +11,9 @@ export interface AppRouteInput {
   app: string;
   traffic: TrafficShare[];
   /** release version ▶ version whose instances serve it */
-  runsOn: Map<number, number>;
+  runsOn: ReadonlyMap<number, number>;
+  /** Web instances of the app's sets. */
   instances: Instance[];
-  ready: (instance: Instance) => boolean;
 }
 
 export function buildAppRoute(input: AppRouteInput): AppRoute {
@@ -22,8 +22,8 @@ export function buildAppRoute(input: AppRouteInput): AppRoute {
     .map((share) => {
       const servedBy = input.runsOn.get(share.version) ?? share.version;
       const endpoints = input.instances
-        .filter((i) => i.release === servedBy && i.process === 'web' && i.endpoint && i.state === 'running' && input.ready(i))
-        .sort((a, b) => a.name.localeCompare(b.name))
+        .filter((i) => i.release === servedBy && i.process === 'web' && i.endpoint && i.state === 'running' && i.ready)
+        .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
         .map((i) => ({ id: i.id, host: i.endpoint!.host, port: i.endpoint!.port }));
       return { release: share.version, weight: share.weight, endpoints };
     });

@@ -22,3 +22,8 @@ test('keeps the serving release and the warm window of earlier good ones', () =>
     assert.deepEqual([...keep].sort(), [...want].sort(), name);
   }
 });
+
+test('a release in the traffic table at weight 0 (being rolled out) keeps its set without using a warm slot', () => {
+  const keep = instanceSetsToKeep([r(1), r(2), r(3, 'pending')], [{ version: 2, weight: 100 }, { version: 3, weight: 0 }], 1);
+  assert.deepEqual([...keep].sort(), [1, 2, 3]);
+});

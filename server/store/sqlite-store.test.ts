@@ -20,6 +20,10 @@ test('release numbers count per app and are never reused', async () => {
   await store.setReleaseStatus(one.id, 2, 'failed', 'never got ready');
   assert.equal((await store.createRelease(release(one.id))).version, 3);
   assert.deepEqual((await store.listReleases(one.id, 10)).map((r) => [r.version, r.status]), [[3, 'pending'], [2, 'failed'], [1, 'pending']]);
+  // What the controller asks on its hot path: one app, a few rows.
+  assert.deepEqual((await store.listReleases(one.id, 10, { before: 3 })).map((r) => r.version), [2, 1]);
+  assert.deepEqual((await store.listReleases(one.id, 10, { status: 'pending' })).map((r) => r.version), [3, 1]);
+  assert.deepEqual((await store.listReleases(one.id, 1, { before: 3, status: 'pending' })).map((r) => r.version), [1]);
   await store.close();
 });
 

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { PaasError } from '../errors.js';
 import { MIGRATIONS } from './migrations/index.js';
-import type { BuildUpdate, NewToken, Store, TrafficShare } from './store.js';
+import type { BuildUpdate, NewToken, ReleaseQuery, Store, TrafficShare } from './store.js';
 import type {
   App, Build, BuildStatus, Collaborator, ConfigVars, Formation, NewRelease, Release, ReleaseStatus, Role, TokenRecord, User,
 } from './types.js';
@@ -340,8 +340,11 @@ class SqliteStore implements Store {
     return row && toRelease(row);
   }
 
-  async listReleases(appId: number, limit: number): Promise<Release[]> {
-    return this.all('SELECT * FROM releases WHERE app_id = ? ORDER BY version DESC LIMIT ?', appId, limit).map(toRelease);
+  async listReleases(appId: number, limit: number, query: ReleaseQuery = {}): Promise<Release[]> {
+    return this.all(
+      `SELECT * FROM releases WHERE app_id = ? AND version < ? AND (? IS NULL OR status = ?) ORDER BY version DESC LIMIT ?`,
+      appId, query.before ?? Number.MAX_SAFE_INTEGER, query.status ?? null, query.status ?? null, limit,
+    ).map(toRelease);
   }
 
   async getTraffic(appId: number): Promise<TrafficShare[]> {

@@ -19,6 +19,11 @@ export interface TrafficShare {
   weight: number;
 }
 
+export interface ReleaseQuery {
+  before?: number;
+  status?: ReleaseStatus;
+}
+
 export interface BuildUpdate {
   status?: BuildStatus;
   image?: string | null;
@@ -77,7 +82,8 @@ export interface Store {
   /** Records where the release's image was published (registry tag and digest). */
   setReleaseImage(appId: number, version: number, image: string, digest: string | null): Promise<void>;
   getRelease(appId: number, version: number): Promise<Release | undefined>;
-  listReleases(appId: number, limit: number): Promise<Release[]>;
+  /** Newest first; `before` keeps versions below it, `status` one status. */
+  listReleases(appId: number, limit: number, query?: ReleaseQuery): Promise<Release[]>;
 
   // traffic: which releases get the app's requests, weights summing to 100
   getTraffic(appId: number): Promise<TrafficShare[]>;

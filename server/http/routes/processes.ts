@@ -19,10 +19,10 @@ export function processRoutes(deps: { store: Store; runtime: Runtime; controller
   router.get('/apps/:app/ps', async (req, res) => {
     const { app } = await requestAppAccess(deps.store, req, 'member');
     const serving = await deps.controller.servingRelease(app);
-    const instances = await deps.runtime.list({ app: app.name });
+    const instances = deps.runtime.observe(app.name).flatMap((set) => set.instances);
     const now = Date.now();
     res.json(instances
-      .sort((a, b) => b.release - a.release || a.name.localeCompare(b.name, undefined, { numeric: true }))
+      .sort((a, b) => b.release - a.release || a.process.localeCompare(b.process) || a.name.localeCompare(b.name, undefined, { numeric: true }))
       .map((i) => ({
         name: i.name,
         process: i.process,
@@ -32,6 +32,7 @@ export function processRoutes(deps: { store: Store; runtime: Runtime; controller
         startedAt: i.startedAt?.toISOString() ?? null,
         uptimeSeconds: i.startedAt && i.state === 'running' ? Math.round((now - i.startedAt.getTime()) / 1000) : null,
         restarts: i.restartCount,
+        ready: i.ready,
       })));
   });
 

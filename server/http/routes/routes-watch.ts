@@ -1,7 +1,7 @@
 /**
  * GET /v1/routes: the route table for routers. With `?watch=1` the response
  * stays open and streams newline-delimited JSON: the current snapshot at
- * once, a snapshot after every change, and heartbeats in between (wire
+ * once, then one line per app that changes, and heartbeats in between (wire
  * format in router/route-table.ts). Admin tokens only: the table names every
  * app and its endpoints.
  */
@@ -28,7 +28,8 @@ export function routesWatchRoutes(hub: RouteHub): Router {
     req.socket.setNoDelay(true);
     const send = (event: RouteEvent) => res.write(`${JSON.stringify(event)}\n`);
     send({ type: 'snapshot', revision, routes: table });
-    const unsubscribe = hub.subscribe((routes, rev) => send({ type: 'snapshot', revision: rev, routes }));
+    // Subscribed in the same tick as the snapshot was taken: no change falls between.
+    const unsubscribe = hub.subscribe((change) => send({ type: 'app', revision: change.revision, app: change.app, route: change.route ?? null }));
     const heartbeat = setInterval(() => send({ type: 'heartbeat' }), HEARTBEAT_MS);
     res.on('close', () => {
       clearInterval(heartbeat);

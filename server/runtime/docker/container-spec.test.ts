@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canExec, makeContainerOptions, mapState, shellCommand, toInstance, type InspectedContainer } from './container-spec.js';
+import { canExec, makeContainerOptions, mapState, readContainer, shellCommand, type InspectedContainer } from './container-spec.js';
 import { containerName, labelFilters, parseInstanceIndex, parseReleaseLabel } from './names.js';
 
 const spec = { app: 'shop', release: 7, process: 'web', image: 'registry.local/shop:v7', command: 'node server.js', env: { MSG: 'hi', PORT: '1' } };
 
 test('an instance container runs on the host network with init, restarts, and carries its labels', () => {
-  const options = makeContainerOptions({ spec, kind: 'instance', name: 'n', instance: 'web.2', port: 20123, extraLabels: { 'paas.dev/test': 'x' } });
+  const options = makeContainerOptions({ spec, kind: 'instance', name: 'n', instance: 'web.2', port: 20123, restart: 't1', healthcheck: '/up', extraLabels: { 'paas.dev/test': 'x' } });
   assert.equal(options.HostConfig?.NetworkMode, 'host');
   assert.equal(options.HostConfig?.Init, true);
   assert.deepEqual(options.HostConfig?.RestartPolicy, { Name: 'unless-stopped' });
@@ -20,6 +20,8 @@ test('an instance container runs on the host network with init, restarts, and ca
     'paas.dev/process': 'web',
     'paas.dev/instance': 'web.2',
     'paas.dev/port': '20123',
+    'paas.dev/restart': 't1',
+    'paas.dev/healthcheck': '/up',
   });
   // The platform's PORT wins over a config var of the same name.
   assert.deepEqual(options.Env, ['MSG=hi', 'PORT=20123', 'PAAS_APP=shop', 'PAAS_RELEASE=v7', 'PAAS_PROCESS=web', 'PAAS_INSTANCE=web.2']);
@@ -45,26 +47,27 @@ function inspected(status: string, labels: Record<string, string>, extra: Partia
   return { Id: 'abc', RestartCount: 3, Config: { Labels: labels }, State: { Status: status, ExitCode: 1, StartedAt: '2024-05-01T10:00:00.5Z', ...extra } };
 }
 
-const labels = makeContainerOptions({ spec, kind: 'instance', name: 'n', instance: 'web.1', port: 20001 }).Labels!;
+const labels = makeContainerOptions({ spec, kind: 'instance', name: 'n', instance: 'web.1', port: 20001, restart: 'r2', healthcheck: null }).Labels!;
 
-test('toInstance reads everything back from labels and state', () => {
-  assert.deepEqual(toInstance(inspected('running', labels), '127.0.0.1'), {
-    id: 'abc', name: 'web.1', app: 'shop', release: 7, process: 'web', state: 'running', restartCount: 3,
+test('readContainer reads everything back from labels and state', () => {
+  assert.deepEqual(readContainer(inspected('running', labels), '127.0.0.1'), {
+    id: 'abc', name: 'web.1', index: 1, app: 'shop', release: 7, process: 'web', state: 'running', restartCount: 3, token: 'r2', healthcheck: null,
     endpoint: { host: '127.0.0.1', port: 20001 }, startedAt: new Date('2024-05-01T10:00:00.5Z'),
   });
-  const crashed = toInstance(inspected('restarting', labels), '127.0.0.1');
+  assert.equal(readContainer(inspected('running', { ...labels, 'paas.dev/healthcheck': '/health' }), 'h')?.healthcheck, '/health');
+  const crashed = readContainer(inspected('restarting', labels), '127.0.0.1');
   assert.equal(crashed?.state, 'restarting');
   assert.equal(crashed?.exitCode, 1);
-  const worker = toInstance(inspected('created', { ...labels, 'paas.dev/process': 'worker', 'paas.dev/instance': 'worker.1' }, { StartedAt: '0001-01-01T00:00:00Z' }), 'h');
+  const worker = readContainer(inspected('created', { ...labels, 'paas.dev/process': 'worker', 'paas.dev/instance': 'worker.1' }, { StartedAt: '0001-01-01T00:00:00Z' }), 'h');
   assert.equal(worker?.endpoint, undefined, 'workers get a PORT but no endpoint');
   assert.equal(worker?.startedAt, undefined);
   assert.equal(worker?.state, 'starting');
 });
 
-test('toInstance ignores containers paas does not run as instances', () => {
-  assert.equal(toInstance(inspected('running', {}), 'h'), undefined);
-  assert.equal(toInstance(inspected('running', { ...labels, 'paas.dev/kind': 'one-off' }), 'h'), undefined);
-  assert.equal(toInstance(inspected('running', { ...labels, 'paas.dev/release': '7' }), 'h'), undefined);
+test('readContainer ignores containers paas does not run as instances', () => {
+  assert.equal(readContainer(inspected('running', {}), 'h'), undefined);
+  assert.equal(readContainer(inspected('running', { ...labels, 'paas.dev/kind': 'one-off' }), 'h'), undefined);
+  assert.equal(readContainer(inspected('running', { ...labels, 'paas.dev/release': '7' }), 'h'), undefined);
   assert.equal(mapState('paused'), 'stopped');
   assert.equal(mapState('weird'), 'unknown');
 });

@@ -5,7 +5,7 @@
  * data in, data out, so the choices below are unit-tested without an engine.
  */
 import type Dockerode from 'dockerode';
-import type { Endpoint, Instance, InstanceSpec, InstanceState } from '../runtime.js';
+import type { Endpoint, InstanceState, OneOffSpec } from '../runtime.js';
 import {
   KINDS,
   LABELS,
@@ -97,12 +97,16 @@ export function shellCommand(command: string): string[] {
 }
 
 export interface ContainerPlan {
-  spec: InstanceSpec;
+  spec: OneOffSpec;
   kind: ContainerKind;
   name: string;
   /** web.1; undefined for one-off runs. */
   instance?: string;
   port?: number;
+  /** The set's template token (instances only). */
+  restart?: string;
+  /** Readiness check of the set (instances only): a path, or null for TCP. */
+  healthcheck?: string | null;
   extraLabels?: Record<string, string>;
 }
 
@@ -122,7 +126,11 @@ export function makeContainerOptions(plan: ContainerPlan): Dockerode.ContainerCr
     Image: spec.image,
     Env: containerEnv(plan),
     Labels: makeLabels(
-      { app: spec.app, release: spec.release, process: spec.process, kind: plan.kind, instance: plan.instance, port: plan.port },
+      {
+        app: spec.app, release: spec.release, process: spec.process, kind: plan.kind, instance: plan.instance, port: plan.port,
+        ...(plan.restart !== undefined ? { restart: plan.restart } : {}),
+        ...(plan.healthcheck !== undefined ? { healthcheck: plan.healthcheck } : {}),
+      },
       plan.extraLabels,
     ),
     Tty: false,
@@ -169,8 +177,28 @@ function parseStartedAt(value: string): Date | undefined {
   return Number.isNaN(time.getTime()) ? undefined : time;
 }
 
-/** Inspected container ▶ Instance; undefined when its labels are not a paas instance's. */
-export function toInstance(info: InspectedContainer, host: string): Instance | undefined {
+/** What one instance container says about itself: labels and engine state. */
+export interface ContainerFacts {
+  id: string;
+  app: string;
+  release: number;
+  process: string;
+  /** web.1 */
+  name: string;
+  index: number;
+  /** Where it listens (web only). */
+  endpoint?: Endpoint;
+  token: string;
+  /** Readiness path; null means a TCP connect. */
+  healthcheck: string | null;
+  state: InstanceState;
+  restartCount: number;
+  exitCode?: number;
+  startedAt?: Date;
+}
+
+/** Inspected container ▶ its facts; undefined when its labels are not a paas instance's. */
+export function readContainer(info: InspectedContainer, host: string): ContainerFacts | undefined {
   const labels = info.Config.Labels ?? {};
   const app = labels[LABELS.app];
   const process = labels[LABELS.process];
@@ -178,24 +206,18 @@ export function toInstance(info: InspectedContainer, host: string): Instance | u
   const name = labels[LABELS.instance];
   if (labels[LABELS.managedBy] !== MANAGED_BY || labels[LABELS.kind] !== KINDS.instance) return undefined;
   if (app === undefined || process === undefined || release === undefined || name === undefined) return undefined;
+  const index = parseInstanceIndex(name, process);
+  if (index === undefined) return undefined;
   const state = mapState(info.State.Status);
-  const instance: Instance = { id: info.Id, name, app, release, process, state, restartCount: info.RestartCount };
+  const facts: ContainerFacts = {
+    id: info.Id, app, release, process, name, index, state, restartCount: info.RestartCount,
+    token: labels[LABELS.restart] ?? '',
+    healthcheck: labels[LABELS.healthcheck] ? labels[LABELS.healthcheck]! : null,
+  };
   const port = parsePortLabel(labels[LABELS.port]);
-  if (process === WEB_PROCESS && port !== undefined) instance.endpoint = { host, port } satisfies Endpoint;
+  if (process === WEB_PROCESS && port !== undefined) facts.endpoint = { host, port };
   const startedAt = parseStartedAt(info.State.StartedAt);
-  if (startedAt) instance.startedAt = startedAt;
-  if (state === 'exited' || state === 'restarting') instance.exitCode = info.State.ExitCode;
-  return instance;
-}
-
-/** What allocation needs from a listed container's labels: its port and instance number. */
-export function heldPort(labels: Record<string, string> | undefined): number | undefined {
-  return parsePortLabel(labels?.[LABELS.port]);
-}
-
-export function heldIndex(labels: Record<string, string> | undefined, spec: Pick<InstanceSpec, 'app' | 'release' | 'process'>): number | undefined {
-  if (!labels || labels[LABELS.kind] !== KINDS.instance) return undefined;
-  if (labels[LABELS.app] !== spec.app || parseReleaseLabel(labels[LABELS.release]) !== spec.release) return undefined;
-  if (labels[LABELS.process] !== spec.process) return undefined;
-  return parseInstanceIndex(labels[LABELS.instance], spec.process);
+  if (startedAt) facts.startedAt = startedAt;
+  if (state === 'exited' || state === 'restarting') facts.exitCode = info.State.ExitCode;
+  return facts;
 }

@@ -1,23 +1,38 @@
 /**
  * The Docker runtime driver: the embedded single-host default (DESIGN.md
- * decision 2). Each instance is one container on the host network with
- * docker-init as PID 1, restarted by Docker when it exits, and labelled so
- * that `list` can rebuild everything from the engine alone. The driver keeps
- * no state that matters for correctness: a new driver object (a restarted
- * server) adopts the running containers by reading their labels.
+ * decision 2). It does on one engine what a Deployment, kubelet and
+ * EndpointSlices do on Kubernetes: keeps each instance set at its replicas
+ * (set-plan.ts), restarts what stops, probes readiness (prober.ts), drains
+ * instances before stopping them, and reports all of it from a cache
+ * (instance-cache.ts) fed by the engine's event stream (engine-events.ts).
  *
- * The only in-memory state is the allocation queue, which serializes
- * "pick a port and an instance number, create the container" so that two
- * concurrent starts never pick the same port.
+ * Each instance is one container with docker-init as PID 1, restarted by
+ * Docker when it crashes, and labelled so that a new driver object (a
+ * restarted server) adopts what runs by reading labels: the driver's memory
+ * is rebuilt from the engine, and the controller re-applies what it wants.
+ * Containers use the host network (`host`), each with its own port from a
+ * range, so the router reaches them on the host's loopback.
  */
 import type Dockerode from 'dockerode';
+import { KeyedRuns } from '../../concurrency/keyed-runs.js';
 import { PaasError } from '../../errors.js';
-import type { Instance, InstanceFilter, InstanceSpec, LogLine, LogOptions, RunOnceResult, Runtime } from '../runtime.js';
-import { heldIndex, heldPort, makeContainerOptions, toInstance, type InspectedContainer } from './container-spec.js';
-import { isConflict, isNotFound, isNotModified, translateDockerError, type ErrorContext } from './docker-errors.js';
-import { mergeByTime, readHistory, streamLogs, type LogTarget } from './logs.js';
+import type {
+  ChangeListener, InstanceFilter, InstanceSetSpec, LogLine, LogOptions, OneOffSpec, RunOnceOptions, RunOnceResult, Runtime, SetKey,
+} from '../runtime.js';
+import { setKeyId } from '../runtime.js';
+import { probeOnce } from '../probe.js';
+import { makeContainerOptions, readContainer, type InspectedContainer } from './container-spec.js';
+import { isConflict, isNotFound, isNotModified, translateDockerError } from './docker-errors.js';
+import { followEngineEvents } from './engine-events.js';
+import { InstanceCache, type DockerSet, type Tracked } from './instance-cache.js';
+import { streamLogs, type LogTarget } from './logs.js';
 import { KINDS, LABELS, MANAGED_BY, containerName, instanceName, labelFilters, parseReleaseLabel, releaseLabel } from './names.js';
 import { DEFAULT_PORT_RANGE, assertPortRange, createSerialQueue, findFreePort, isPortBindable, nextIndex, type PortRange } from './ports.js';
+import { Prober } from './prober.js';
+import { runOnceInDocker } from './run-once.js';
+import { planSet } from './set-plan.js';
+
+export { RUN_ONCE_OUTPUT_LINES } from './run-once.js';
 
 export interface DockerRuntimeOptions {
   docker: Dockerode;
@@ -31,99 +46,210 @@ export interface DockerRuntimeOptions {
   logPollMs?: number;
   /** Whether a port can be bound now; the default listens on it and closes. */
   probePort?: (port: number, host: string) => Promise<boolean>;
+  /** How long an instance stays out of rotation before it is stopped (default 5 s): requests in flight finish. */
+  drainMs?: number;
+  /** SIGTERM ▶ SIGKILL grace when stopping an instance (default 10 s). */
+  stopGraceSeconds?: number;
+  /** Full comparison of the cache with the engine, the safety net for a lost event (default 30 s). */
+  resyncMs?: number;
+  /** Readiness probe intervals while not ready / ready (default 50 ms / 2 s). */
+  probeFastMs?: number;
+  probeSlowMs?: number;
+  log?: (line: string) => void;
 }
 
-/** Lines of release-phase output kept for the error message. */
-export const RUN_ONCE_OUTPUT_LINES = 50;
-
-function describe(spec: Pick<InstanceSpec, 'app' | 'release' | 'process'>, what: string): string {
-  return `${what} ${spec.process} of ${spec.app} ${releaseLabel(spec.release)}`;
-}
-
-function contextFor(spec: InstanceSpec, action: string): ErrorContext {
-  return { action, image: spec.image, secrets: Object.values(spec.env) };
-}
-
-/**
- * Force-removes a container with its anonymous volumes (an image's VOLUME
- * lines make one per container; without `v` they outlive it).
- */
+/** Force-removes a container with its anonymous volumes (an image's VOLUME lines make one per container). */
 const REMOVE_OPTIONS = { force: true, v: true } as const;
-
-/** Removes a container we created, after a failure that is the one worth reporting. */
-async function discard(container: Dockerode.Container): Promise<void> {
-  await container.remove(REMOVE_OPTIONS).catch(() => undefined);
-}
 
 export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   const { docker } = options;
   const range = assertPortRange(options.portRange ?? DEFAULT_PORT_RANGE);
   const host = options.host ?? '127.0.0.1';
   const extraLabels = options.extraLabels ?? {};
-  const probe = options.probePort ?? isPortBindable;
+  const probePort = options.probePort ?? isPortBindable;
+  const drainMs = options.drainMs ?? 5000;
+  const grace = options.stopGraceSeconds ?? 10;
+  const log = options.log ?? (() => undefined);
   const serial = createSerialQueue();
+  const cache = new InstanceCache();
+  const listeners = new Set<ChangeListener>();
+  const retiring = new Set<Promise<void>>();
+  const removingApps = new Set<string>();
+  let events: { stop(): void } | undefined;
 
-  async function listManaged(filter: InstanceFilter, kind?: (typeof KINDS)[keyof typeof KINDS]): Promise<Dockerode.ContainerInfo[]> {
+  const notify = (app: string) => {
+    for (const listener of listeners) listener(app);
+  };
+  const prober = new Prober({
+    ...(options.probeFastMs !== undefined ? { fastMs: options.probeFastMs } : {}),
+    ...(options.probeSlowMs !== undefined ? { slowMs: options.probeSlowMs } : {}),
+    report(id, ready, reason) {
+      const tracked = cache.get(id);
+      if (!tracked || tracked.stopping) return;
+      const flipped = tracked.ready !== ready;
+      tracked.ready = ready;
+      if (reason === undefined) delete tracked.reason;
+      else tracked.reason = reason;
+      if (flipped) changed(tracked);
+    },
+  });
+  const sets = new KeyedRuns((id) => reconcileSet(id));
+  const refreshes = new KeyedRuns((id) => refresh(id));
+
+  /** Something about a container changed: its set may need work, and observers want to know. */
+  const changed = (key: SetKey) => {
+    void sets.request(setKeyId(key)).catch((err: unknown) => log(`instance set ${setKeyId(key)}: ${describe(err)}`));
+    notify(key.app);
+  };
+
+  function watchReadiness(tracked: Tracked, initiallyReady = false): void {
+    if (tracked.endpoint && tracked.state === 'running' && !tracked.stopping) {
+      prober.watch({ id: tracked.id, endpoint: tracked.endpoint, path: tracked.healthcheck }, initiallyReady);
+    } else {
+      prober.forget(tracked.id);
+    }
+  }
+
+  async function inspect(id: string): Promise<InspectedContainer | undefined> {
     try {
-      return await docker.listContainers({ all: true, filters: { label: labelFilters(filter, kind, extraLabels) } });
+      return (await docker.getContainer(id).inspect()) as InspectedContainer;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw translateDockerError(err, { action: `inspect container ${id}` });
+    }
+  }
+
+  /** Re-reads one container from the engine into the cache. */
+  async function refresh(id: string): Promise<void> {
+    const info = await inspect(id);
+    const facts = info && readContainer(info, host);
+    if (!facts || !hasScope(info.Config.Labels ?? {})) {
+      forget(id);
+      return;
+    }
+    const { restarted } = cache.upsert(facts);
+    const tracked = cache.get(id)!;
+    if (restarted) watchReadiness(tracked);
+    changed(tracked);
+  }
+
+  function forget(id: string): void {
+    prober.forget(id);
+    const gone = cache.remove(id);
+    if (gone) changed(gone);
+  }
+
+  const hasScope = (labels: Record<string, string>) => Object.entries(extraLabels).every(([k, v]) => labels[k] === v);
+
+  async function listInstances(): Promise<Dockerode.ContainerInfo[]> {
+    try {
+      return await docker.listContainers({ all: true, filters: { label: labelFilters({}, KINDS.instance, extraLabels) } });
     } catch (err) {
       throw translateDockerError(err, { action: 'list containers' });
     }
   }
 
+  /** The cache against a full listing: new and changed containers are inspected, vanished ones forgotten. */
+  async function resync(): Promise<void> {
+    const listed = await listInstances();
+    const seen = new Set(listed.map((c) => c.Id));
+    for (const tracked of cache.all()) if (!seen.has(tracked.id)) forget(tracked.id);
+    await Promise.all(listed.filter((c) => cache.get(c.Id)?.state !== stateOf(c.State)).map((c) => refreshes.request(c.Id)));
+    for (const set of cache.allSets()) if (set.spec || set.deleting) void sets.request(setKeyId(set.key)).catch(() => undefined);
+  }
+
+  /** Brings one set toward what it should be; runs again on every change of its containers. */
+  async function reconcileSet(id: string): Promise<void> {
+    const set = cache.byId(id);
+    if (!set || (!set.spec && !set.deleting)) return;
+    const actions = planSet(cache.target(set), cache.views(set));
+    const work: Promise<unknown>[] = [
+      ...actions.revive.map((cid) => startExisting(cid)),
+      // A removed app has no traffic left to drain; anything else may still have requests in flight.
+      ...actions.retire.map(async (cid) => retire(cid, removingApps.has(set.key.app) ? 0 : drainMs)),
+    ];
+    const creates: Promise<unknown>[] = [];
+    for (let i = 0; i < actions.start && set.spec; i++) creates.push(createInstance(set, set.spec));
+    const [results, created] = await Promise.all([Promise.allSettled(work), Promise.allSettled(creates)]);
+    // A create that fails is the set's condition (Kubernetes: a ReplicaFailure), shown by observe until one succeeds.
+    const createFailure = created.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const before = set.error;
+    if (createFailure) set.error = createFailure.reason instanceof Error ? createFailure.reason.message : String(createFailure.reason);
+    else if (creates.length > 0) delete set.error;
+    if (set.error !== before) notify(set.key.app);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
   /** Critical section: choose port and number, then create the container that carries them as labels. */
-  function createInstanceContainer(spec: InstanceSpec): Promise<Dockerode.Container> {
+  function createContainer(set: DockerSet, spec: InstanceSetSpec): Promise<Dockerode.Container> {
     return serial(async () => {
-      const all = await listManaged({});
-      const held = new Set(all.flatMap((c) => heldPort(c.Labels) ?? []));
-      const index = nextIndex(new Set(all.flatMap((c) => heldIndex(c.Labels, spec) ?? [])));
-      const port = await findFreePort({ range, held, host, probe });
+      const held = new Set(cache.all().flatMap((t) => (t.endpoint ? [t.endpoint.port] : [])));
+      const index = nextIndex(new Set(cache.members(set.key).map((t) => t.index)));
+      const port = await findFreePort({ range, held, host, probe: probePort });
       const instance = instanceName(spec.process, index);
       const name = containerName({ app: spec.app, release: spec.release, process: spec.process, index });
       try {
-        return await docker.createContainer(makeContainerOptions({ spec, kind: KINDS.instance, name, instance, port, extraLabels }));
+        const container = await docker.createContainer(makeContainerOptions({
+          spec, kind: KINDS.instance, name, instance, port, restart: set.token, healthcheck: spec.healthcheckPath, extraLabels,
+        }));
+        // Recorded before the allocation lock is released: the next allocation must see its port and number.
+        const info = await inspect(container.id);
+        const facts = info && readContainer(info, host);
+        if (facts) cache.upsert(facts);
+        return container;
       } catch (err) {
-        throw translateDockerError(err, contextFor(spec, describe(spec, `create ${instance} for`)));
+        throw translateDockerError(err, { action: `create ${instance} of ${spec.app} ${releaseLabel(spec.release)}`, image: spec.image, secrets: Object.values(spec.env) });
       }
     });
   }
 
-  async function inspect(container: Dockerode.Container): Promise<InspectedContainer | undefined> {
-    try {
-      return (await container.inspect()) as InspectedContainer;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw translateDockerError(err, { action: `inspect container ${container.id}` });
-    }
-  }
-
-  async function start(spec: InstanceSpec): Promise<Instance> {
-    const container = await createInstanceContainer(spec);
+  async function createInstance(set: DockerSet, spec: InstanceSetSpec): Promise<void> {
+    const container = await createContainer(set, spec);
     try {
       await container.start();
     } catch (err) {
-      await discard(container);
-      throw translateDockerError(err, { ...contextFor(spec, describe(spec, 'start')), fallback: 'RELEASE_FAILED' });
-    }
-    const info = await inspect(container);
-    const instance = info && toInstance(info, host);
-    if (!instance) {
-      throw new PaasError('UNAVAILABLE', `${describe(spec, 'The new instance of')} disappeared right after it started`, {
-        hint: 'Something else removed the container; check `docker events` on the host.',
+      await container.remove(REMOVE_OPTIONS).catch(() => undefined);
+      forget(container.id);
+      throw translateDockerError(err, {
+        action: `start ${spec.process} of ${spec.app} ${releaseLabel(spec.release)}`, image: spec.image, secrets: Object.values(spec.env), fallback: 'RELEASE_FAILED',
       });
     }
-    return instance;
+    await refreshes.request(container.id);
   }
 
-  async function stop(id: string, graceSeconds: number): Promise<void> {
-    const container = docker.getContainer(id);
-    const info = await inspect(container);
-    if (!info) return;
-    if (info.Config.Labels?.[LABELS.managedBy] !== MANAGED_BY) {
-      throw new PaasError('NOT_FOUND', `No paas instance with id ${id}`, { hint: 'List instances with `paas ps`.' });
-    }
+  async function startExisting(id: string): Promise<void> {
     try {
-      await container.stop({ t: Math.max(0, Math.ceil(graceSeconds)) });
+      await docker.getContainer(id).start();
+    } catch (err) {
+      if (!isNotModified(err) && !isNotFound(err)) throw translateDockerError(err, { action: `start container ${id} again` });
+    }
+    await refreshes.request(id);
+  }
+
+  /** Out of rotation now; stopped and removed after the drain time. */
+  function retire(id: string, drain: number): Promise<void> {
+    const tracked = cache.get(id);
+    if (!tracked || tracked.stopping) return Promise.resolve();
+    tracked.stopping = true;
+    tracked.ready = false;
+    prober.forget(id);
+    notify(tracked.app);
+    const done = (async () => {
+      if (drain > 0) await new Promise((r) => setTimeout(r, drain));
+      await stopAndRemove(id);
+    })().catch((err: unknown) => log(`stopping ${tracked.app} ${tracked.name}: ${describe(err)}`)).finally(() => {
+      retiring.delete(done);
+      forget(id);
+    });
+    retiring.add(done);
+    return Promise.resolve();
+  }
+
+  async function stopAndRemove(id: string): Promise<void> {
+    const container = docker.getContainer(id);
+    try {
+      await container.stop({ t: grace });
     } catch (err) {
       if (!isNotFound(err) && !isNotModified(err)) throw translateDockerError(err, { action: `stop container ${id}` });
     }
@@ -134,60 +260,13 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     }
   }
 
-  async function list(filter: InstanceFilter = {}): Promise<Instance[]> {
-    const listed = await listManaged(filter, KINDS.instance);
-    const inspected = await Promise.all(listed.map((c) => inspect(docker.getContainer(c.Id))));
-    return inspected
-      .flatMap((info) => (info ? toInstance(info, host) ?? [] : []))
-      .sort((a, b) => a.app.localeCompare(b.app) || a.process.localeCompare(b.process) || a.release - b.release || a.name.localeCompare(b.name, 'en', { numeric: true }));
-  }
-
-  async function runOnce(spec: InstanceSpec, timeoutMs: number): Promise<RunOnceResult> {
-    const name = containerName({ app: spec.app, release: spec.release, process: spec.process });
-    let container: Dockerode.Container;
-    try {
-      container = await docker.createContainer(makeContainerOptions({ spec, kind: KINDS.oneOff, name, extraLabels }));
-    } catch (err) {
-      throw translateDockerError(err, contextFor(spec, describe(spec, 'create a container to run')));
-    }
-    try {
-      await container.start();
-    } catch (err) {
-      await discard(container);
-      throw translateDockerError(err, { ...contextFor(spec, describe(spec, 'run')), fallback: 'RELEASE_FAILED' });
-    }
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      // Killing (not removing) keeps the output for the report; if the kill itself fails, removal stops it for sure.
-      container.kill().catch((err: unknown) => (isConflict(err) || isNotFound(err) ? undefined : discard(container)));
-    }, timeoutMs);
-    try {
-      const waited = (await container.wait()) as { StatusCode?: number };
-      const output = await readOutput(container.id);
-      const status = typeof waited.StatusCode === 'number' ? waited.StatusCode : 1;
-      if (!timedOut) return { exitCode: status, output };
-      output.push(`Timed out after ${Math.round(timeoutMs / 100) / 10} s: paas stopped the ${spec.process} command.`);
-      return { exitCode: status === 0 ? 124 : status, output };
-    } catch (err) {
-      throw translateDockerError(err, contextFor(spec, describe(spec, 'wait for')));
-    } finally {
-      clearTimeout(timer);
-      await discard(container);
-    }
-  }
-
-  /** The last lines of a one-off run; a log driver that cannot be read back (e.g. `none`) is said so, not fatal. */
-  async function readOutput(id: string): Promise<string[]> {
-    try {
-      return mergeByTime([await readHistory(docker, id, RUN_ONCE_OUTPUT_LINES)]).map((l) => l.line);
-    } catch (err) {
-      return [`(output unavailable: ${translateDockerError(err, { action: 'read the output' }).message})`];
-    }
-  }
-
   async function listTargets(filter: InstanceFilter): Promise<LogTarget[]> {
-    const listed = await listManaged(filter, KINDS.instance);
+    let listed: Dockerode.ContainerInfo[];
+    try {
+      listed = await docker.listContainers({ all: true, filters: { label: labelFilters(filter, KINDS.instance, extraLabels) } });
+    } catch (err) {
+      throw translateDockerError(err, { action: 'list containers' });
+    }
     return listed.flatMap((c) => {
       const release = parseReleaseLabel(c.Labels[LABELS.release]);
       const source = c.Labels[LABELS.instance];
@@ -195,13 +274,104 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     });
   }
 
-  async function* logs(filter: InstanceFilter, logOptions: LogOptions): AsyncGenerator<LogLine> {
-    try {
-      yield* streamLogs({ docker, listTargets, pollMs: options.logPollMs ?? 1000 }, filter, logOptions);
-    } catch (err) {
-      throw translateDockerError(err, { action: 'read logs' });
-    }
-  }
+  return {
+    kind: 'docker',
 
-  return { kind: 'docker', start, stop, list, runOnce, logs };
+    async start() {
+      await resync();
+      cache.settleAdopted();
+      // One probe of every running web instance before the first route table: adopted apps serve at once.
+      await Promise.all(cache.all().filter((t) => t.endpoint && t.state === 'running').map(async (t) => {
+        const result = await probeOnce(t.endpoint!, t.healthcheck);
+        t.ready = result.ok;
+        if (!result.ok) t.reason = result.reason;
+        watchReadiness(t, result.ok);
+      }));
+      events = followEngineEvents({
+        docker,
+        labels: [`${LABELS.managedBy}=${MANAGED_BY}`, `${LABELS.kind}=${KINDS.instance}`, ...Object.entries(extraLabels).map(([k, v]) => `${k}=${v}`)],
+        onEvent(event) {
+          if (event.action === 'destroy') forget(event.id);
+          else if (['create', 'start', 'die', 'stop', 'restart', 'oom', 'pause', 'unpause'].includes(event.action)) {
+            void refreshes.request(event.id).catch((err: unknown) => log(`docker event ${event.action}: ${describe(err)}`));
+          }
+        },
+        resync,
+        resyncMs: options.resyncMs ?? 30_000,
+        log,
+      });
+    },
+
+    async close() {
+      events?.stop();
+      prober.stop();
+      await sets.idle();
+      while (retiring.size > 0) await Promise.all([...retiring]);
+    },
+
+    async ensureApp() {},
+
+    async removeApp(app) {
+      removingApps.add(app);
+      try {
+        for (const set of cache.setsOf(app)) cache.markDeleting(set.key);
+        await Promise.all(cache.setsOf(app).map((set) => sets.request(setKeyId(set.key))));
+        while (retiring.size > 0 && cache.setsOf(app).length > 0) await Promise.race([...retiring]);
+      } finally {
+        removingApps.delete(app);
+      }
+    },
+
+    async applySet(spec) {
+      const set = cache.apply(spec);
+      const actions = planSet(cache.target(set), cache.views(set));
+      if (actions.start === 0 && actions.retire.length === 0 && actions.revive.length === 0) return;
+      // Recorded, not awaited: like a Deployment, the set converges on its own and reports through observe.
+      void sets.request(setKeyId(spec)).catch((err: unknown) => log(`instance set ${setKeyId(spec)}: ${describe(err)}`));
+    },
+
+    async restartSet(key, token) {
+      const set = cache.set(key);
+      if (!set?.spec) throw new PaasError('NOT_FOUND', `No instance set ${setKeyId(key)} to restart`, { hint: 'List instances with `paas ps`.' });
+      set.token = token;
+      await sets.request(setKeyId(key));
+      notify(key.app);
+    },
+
+    async deleteSet(key) {
+      if (!cache.markDeleting(key)) return;
+      await sets.request(setKeyId(key));
+    },
+
+    async setLiveRelease() {},
+
+    observe: (app) => cache.observe(app),
+    observedApps: () => cache.apps(),
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    runOnce(spec: OneOffSpec, runOptions: RunOnceOptions): Promise<RunOnceResult> {
+      return runOnceInDocker(docker, extraLabels, spec, runOptions);
+    },
+
+    async *logs(filter: InstanceFilter, logOptions: LogOptions): AsyncGenerator<LogLine> {
+      try {
+        yield* streamLogs({ docker, listTargets, pollMs: options.logPollMs ?? 1000 }, filter, logOptions);
+      } catch (err) {
+        throw translateDockerError(err, { action: 'read logs' });
+      }
+    },
+  };
+}
+
+/** `docker ps` State ▶ what `inspect` would make of it, to tell whether a re-read is needed. */
+function stateOf(state: string): string {
+  return state === 'created' ? 'starting' : state === 'paused' || state === 'removing' ? 'stopped' : state === 'dead' ? 'exited' : state;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

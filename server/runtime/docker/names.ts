@@ -16,6 +16,10 @@ export const LABELS = {
   port: 'paas.dev/port',
   /** `instance` for long-running processes, `one-off` for runOnce (release phase). */
   kind: 'paas.dev/kind',
+  /** The set's template token: a rolling restart changes it (like a pod-template annotation). */
+  restart: 'paas.dev/restart',
+  /** Readiness check of web instances: an HTTP path, or empty for a TCP connect. */
+  healthcheck: 'paas.dev/healthcheck',
 } as const;
 
 export const MANAGED_BY = 'paas';
@@ -84,6 +88,8 @@ export interface LabelParts {
   kind: ContainerKind;
   instance?: string;
   port?: number;
+  restart?: string;
+  healthcheck?: string | null;
 }
 
 export function makeLabels(parts: LabelParts, extra: Record<string, string> = {}): Record<string, string> {
@@ -97,6 +103,8 @@ export function makeLabels(parts: LabelParts, extra: Record<string, string> = {}
   };
   if (parts.instance !== undefined) labels[LABELS.instance] = parts.instance;
   if (parts.port !== undefined) labels[LABELS.port] = String(parts.port);
+  if (parts.restart !== undefined) labels[LABELS.restart] = parts.restart;
+  if (parts.healthcheck !== undefined) labels[LABELS.healthcheck] = parts.healthcheck ?? '';
   return labels;
 }
 
