@@ -26,3 +26,11 @@ test('a misspelt variable or flag fails the start with a suggestion', () => {
 test('variables of the other paas programs are not errors', () => {
   assert.doesNotThrow(() => parseServerConfig({ PAAS_TOKEN: 't', PAAS_API_URL: 'http://x' }, []));
 });
+
+test('the kubernetes runtime needs a registry pods can pull from, and a valid namespace prefix', () => {
+  assert.throws(() => parseServerConfig({ PAAS_RUNTIME: 'kubernetes' }, []), (err: PaasError) => /PAAS_REGISTRY .*required with the kubernetes runtime/.test(err.message));
+  assert.throws(() => parseServerConfig({ PAAS_RUNTIME: 'kubernetes', PAAS_REGISTRY: 'r:5000', PAAS_KUBE_NAMESPACE_PREFIX: 'Apps_' }, []), (err: PaasError) => /PAAS_KUBE_NAMESPACE_PREFIX/.test(err.message));
+  const config = parseServerConfig({ PAAS_RUNTIME: 'kubernetes', PAAS_REGISTRY: '127.0.0.1:5000', PAAS_REGISTRY_PULL: 'registry.paas.svc:5000' }, []);
+  assert.equal(config.kubeNamespacePrefix, 'paas-');
+  assert.equal(config.registryPull, 'registry.paas.svc:5000');
+});

@@ -24,8 +24,14 @@ export const ServerConfigSchema = z.object({
   /** Run the router inside this process (single-host default). */
   embeddedRouter: bool.default(true),
   runtime: z.enum(['docker', 'kubernetes']).default('docker'),
-  /** Registry host[:port] to push images to; empty keeps images local. */
+  /** Registry host[:port] to push images to; empty keeps images local (docker runtime only). */
   registry: z.string().default(''),
+  /** Registry host[:port] pods pull from, when it differs from the push address (inside a cluster). */
+  registryPull: z.string().default(''),
+  /** kubernetes runtime: app namespaces are <prefix><app>. */
+  kubeNamespacePrefix: z.string().regex(/^[a-z0-9]([-a-z0-9]*)?$/, 'lowercase letters, digits and dashes, starting with a letter or digit').max(32).default('paas-'),
+  /** kubernetes runtime: a .dockerconfigjson file with the credentials pods pull images with. */
+  kubePullSecretFile: z.string().default(''),
   stackImage: z.string().min(1).default('paas/stack:bookworm'),
   /** Per-stack base images; empty uses stackImage. */
   nodeStackImage: z.string().default(''),
@@ -87,6 +93,8 @@ export function parseServerConfig(env: Record<string, string | undefined>, argv:
       const key = String(issue.path[0] ?? '');
       problems.push(`${envName(key)} / ${flagName(key)}: ${issue.message}`);
     }
+  } else if (parsed.data.runtime === 'kubernetes' && parsed.data.registry === '') {
+    problems.push(`${envName('registry')} / ${flagName('registry')}: required with the kubernetes runtime (pods pull release images from it)`);
   }
   if (problems.length > 0 || !parsed.success) {
     throw new PaasError('VALIDATION_FAILED', `Invalid paas-server configuration:\n  ${problems.join('\n  ')}`, {

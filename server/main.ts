@@ -16,7 +16,10 @@ import { runStacksBuild } from '../builder/stacks-build-command.js';
 import { startEmbeddedRouter } from '../router/embedded.js';
 import { createPlatform } from './platform.js';
 import { createDockerRuntime } from './runtime/docker/docker-runtime.js';
+import { loadKubeConfig, makeKubeClients } from './runtime/kubernetes/kube-clients.js';
+import { createKubernetesRuntime } from './runtime/kubernetes/kubernetes-runtime.js';
 import type { Runtime } from './runtime/runtime.js';
+import { checkRegistry } from './deploy/registry-check.js';
 import { join, resolve } from 'node:path';
 import { configHelp, parseServerConfig, type ServerConfig } from './config.js';
 import { PaasError } from './errors.js';
@@ -69,10 +72,31 @@ async function connectDocker(): Promise<Docker> {
 }
 
 function makeRuntime(config: ServerConfig, docker: Docker): Runtime {
+  const installation = installationId(config.dataDir);
   if (config.runtime === 'kubernetes') {
-    throw new PaasError('BAD_REQUEST', 'The kubernetes runtime is not available yet', { hint: 'Use PAAS_RUNTIME=docker (the default) for now.' });
+    // The kubeconfig comes from the standard places: $KUBECONFIG, ~/.kube/config, or the pod's ServiceAccount.
+    let clients;
+    try {
+      clients = makeKubeClients(loadKubeConfig());
+    } catch (err) {
+      throw new PaasError('UNAVAILABLE', `Cannot load a kubeconfig (${err instanceof Error ? err.message : String(err)})`, {
+        hint: 'Set KUBECONFIG, write ~/.kube/config, or run paas-server in a pod with a ServiceAccount.',
+      });
+    }
+    return createKubernetesRuntime({
+      clients,
+      settings: {
+        namespacePrefix: config.kubeNamespacePrefix,
+        installation,
+        drainSeconds: config.drainSeconds,
+        readyTimeoutSeconds: config.readyTimeoutSeconds,
+        registry: { push: config.registry, pull: config.registryPull || config.registry },
+      },
+      ...(config.kubePullSecretFile ? { pullSecretJson: readFileSync(config.kubePullSecretFile, 'utf8') } : {}),
+      log,
+    });
   }
-  return createDockerRuntime({ docker, extraLabels: { 'paas.dev/installation': installationId(config.dataDir) }, drainMs: config.drainSeconds * 1000, log });
+  return createDockerRuntime({ docker, extraLabels: { 'paas.dev/installation': installation }, drainMs: config.drainSeconds * 1000, log });
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -92,6 +116,7 @@ async function serve(config: ServerConfig): Promise<void> {
     process.stdout.write(`Created admin ${first.user.email}. Admin token (shown once, keep it safe):\n${first.token}\n`);
   }
   const docker = await connectDocker();
+  if (config.registry) await checkRegistry(config.registry);
   const runtime = makeRuntime(config, docker);
 
   // Listen before building the app so port 0 (tests) resolves to the real

@@ -35,3 +35,30 @@ test('a failed run rejects its callers but does not stop the next one', async ()
   await runs.request('a');
   assert.equal(n, 2);
 });
+
+test('requests made from inside runs and between microtasks are never lost (randomized)', async () => {
+  const done = new Map<string, number>();
+  let requested = 0;
+  const runs = new KeyedRuns(async (key) => {
+    done.set(key, (done.get(key) ?? 0) + 1);
+    const r = Math.random();
+    if (r < 0.3) return;
+    if (r < 0.6) {
+      await null;
+      if (Math.random() < 0.3) void runs.request(key);
+      return;
+    }
+    await new Promise((res) => setTimeout(res, Math.random() * 2));
+  });
+  const all: Promise<void>[] = [];
+  for (let i = 0; i < 2000; i++) {
+    requested++;
+    all.push(runs.request(`k${i % 3}`));
+    if (i % 7 === 0) await new Promise((r) => setTimeout(r, 0));
+    if (i % 5 === 0) await null;
+  }
+  await Promise.all(all);
+  await runs.idle();
+  assert.ok(requested > 0);
+  assert.ok([...done.values()].every((n) => n > 0));
+});

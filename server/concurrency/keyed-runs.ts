@@ -5,34 +5,43 @@
  * one extra run, not one each; different keys run in parallel. The applier
  * converges apps this way, the Docker driver its instance sets.
  */
+interface Queue {
+  /** The run in progress (or finished last). */
+  active?: Promise<void>;
+  /** The run that has not started yet: every request until it starts shares it. */
+  pending?: Promise<void>;
+}
+
 export class KeyedRuns {
-  private readonly queues = new Map<string, { running: Promise<void>; next?: Promise<void> }>();
+  private readonly queues = new Map<string, Queue>();
 
   constructor(private readonly work: (key: string) => Promise<void>) {}
 
   /** Resolves when a run that started after this call has finished. */
   request(key: string): Promise<void> {
-    const queue = this.queues.get(key);
-    if (queue?.next) return queue.next;
-    const run: Promise<void> = (queue?.running ?? Promise.resolve())
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = {};
+      this.queues.set(key, queue);
+    }
+    if (queue.pending) return queue.pending;
+    const q = queue;
+    const run: Promise<void> = (q.active ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => {
-        const current = this.queues.get(key)!;
-        current.running = run;
-        current.next = undefined;
+        q.pending = undefined;
+        q.active = run;
         return this.work(key);
       });
-    if (queue) queue.next = run;
-    else this.queues.set(key, { running: run });
+    q.pending = run;
     void run.catch(() => undefined).finally(() => {
-      const current = this.queues.get(key);
-      if (current?.running === run && !current.next) this.queues.delete(key);
+      if (q.active === run && !q.pending && this.queues.get(key) === q) this.queues.delete(key);
     });
     return run;
   }
 
   /** Resolves when no run is in progress or queued. */
   async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all([...this.queues.values()].map((q) => (q.next ?? q.running).catch(() => undefined)));
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()].map((q) => (q.pending ?? q.active ?? Promise.resolve()).catch(() => undefined)));
   }
 }

@@ -130,7 +130,7 @@ export class Controller {
     await this.deps.runtime.ensureApp(app.name);
     const command = release.processTypes.release;
     const result = await this.deps.runtime.runOnce(
-      { app: app.name, release: release.version, process: 'release', image: release.image ?? '', env: release.config, ...(command ? { command } : {}) },
+      { app: app.name, release: release.version, process: 'release', image: release.image ?? '', digest: release.digest, env: release.config, ...(command ? { command } : {}) },
       { timeoutMs: this.deps.settings.releasePhaseTimeoutMs, onLine: (line) => progress(`  ${line}`) },
     );
     if (result.exitCode !== 0) {
@@ -265,7 +265,8 @@ export class Controller {
       if (failed) return failed;
       return mine.every(setIsReady) ? 'ok' : undefined;
     }, this.deps.settings.readyTimeoutMs * 2);
-    if (settled === 'ok') return;
+    // The route names the new instances before the command returns.
+    if (settled === 'ok') return this.deps.applier.converge(app.name);
     const problem = settled?.failure
       ? `${settled.failure.instance}: ${settled.failure.reason}`
       : wanted(this.deps.runtime.observe(app.name)).map((s) => `${s.process} ${s.readyReplicas}/${s.replicas} ready`).join(', ');

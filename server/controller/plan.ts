@@ -68,6 +68,7 @@ export function planApp(desired: AppDesired, observed: readonly ObservedSet[]): 
         release: label,
         process,
         image: base.image,
+        digest: base.digest,
         ...(base.processTypes[process] ? { command: base.processTypes[process] } : {}),
         env: base.config,
         replicas,

@@ -30,6 +30,8 @@ export interface SetKey {
 export interface InstanceSetSpec extends SetKey {
   /** Image reference to run (tag or digest). */
   image: string;
+  /** Registry digest of the image (sha256:…), when it was pushed: drivers that pull run the image by digest. */
+  digest?: string | null;
   /** Shell command line from the Procfile; undefined runs the image's CMD. */
   command?: string;
   /** Config vars of the release. The driver adds PORT and the PAAS_* variables. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canExec, makeContainerOptions, mapState, readContainer, shellCommand, type InspectedContainer } from './container-spec.js';
+import { canExec, shellCommand } from '../shell-command.js';
+import { makeContainerOptions, mapState, readContainer, type InspectedContainer } from './container-spec.js';
 import { containerName, labelFilters, parseInstanceIndex, parseReleaseLabel } from './names.js';
 
 const spec = { app: 'shop', release: 7, process: 'web', image: 'registry.local/shop:v7', command: 'node server.js', env: { MSG: 'hi', PORT: '1' } };
