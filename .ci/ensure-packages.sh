@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the tests use besides Docker: git (pushing over HTTP),
-# debootstrap (the offline stack image) and docker-registry (a real image
-# registry on 127.0.0.1).
+# debootstrap (the offline stack image), docker-registry (a real image
+# registry on 127.0.0.1) and openssl (the Kubernetes API double serves TLS
+# with a CA it makes at start).
 set -euo pipefail
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "packages: all present"
   exit 0

@@ -234,7 +234,8 @@ export class Controller {
       const formation = await this.deps.store.setFormation(app.id, changes);
       if (serving) {
         await this.deps.applier.converge(app.name);
-        await this.waitSettled(app, serving.runsOn, Object.keys(changes), 'scaling');
+        const wanted = instanceCounts(serving.processTypes, formation);
+        await this.waitSettled(app, serving.runsOn, Object.keys(changes), 'scaling', (s) => s.replicas === wanted[s.process]);
       }
       return formation;
     });
@@ -251,19 +252,23 @@ export class Controller {
       const sets = this.deps.runtime.observe(app.name).filter((s) => s.release === serving.runsOn && s.replicas > 0 && (!process || s.process === process));
       const token = this.deps.now().toISOString();
       await Promise.all(sets.map((s) => this.deps.runtime.restartSet(s, token)));
-      await this.waitSettled(app, serving.runsOn, sets.map((s) => s.process), 'restarting');
+      await this.waitSettled(app, serving.runsOn, sets.map((s) => s.process), 'restarting', (s) => s.template === token);
       return sets.reduce((sum, s) => sum + s.replicas, 0);
     });
   }
 
-  /** Waits until the named sets of a release run their wanted, ready, current instances. */
-  private async waitSettled(app: App, release: number, processes: string[], doing: string): Promise<void> {
+  /**
+   * Waits until the named sets of a release run their wanted, ready, current
+   * instances. `seen` says the runtime has seen the change at all (its view
+   * may lag the request: a watch event is still on its way).
+   */
+  private async waitSettled(app: App, release: number, processes: string[], doing: string, seen: (set: ObservedSet) => boolean): Promise<void> {
     const wanted = (sets: ObservedSet[]) => sets.filter((s) => s.release === release && processes.includes(s.process));
     const settled = await waitForObserved(this.deps.runtime, app.name, (sets) => {
       const mine = wanted(sets);
       const failed = mine.find((s) => s.failure);
       if (failed) return failed;
-      return mine.every(setIsReady) ? 'ok' : undefined;
+      return mine.length === processes.length && mine.every((s) => seen(s) && setIsReady(s)) ? 'ok' : undefined;
     }, this.deps.settings.readyTimeoutMs * 2);
     // The route names the new instances before the command returns.
     if (settled === 'ok') return this.deps.applier.converge(app.name);

@@ -21,7 +21,7 @@ const instance = (release: number, n: number, ready = true): Instance => ({
 });
 
 const observed = (release: number, process: string, replicas: number, instances: Instance[] = []): ObservedSet => ({
-  app: 'shop', release, process, replicas, instances, readyReplicas: instances.filter((i) => i.ready).length, updated: true,
+  app: 'shop', release, process, replicas, instances, readyReplicas: instances.filter((i) => i.ready).length, updated: true, template: '',
 });
 
 function desired(traffic: TrafficShare[], releases: Release[], formation: Formation = {}, warmReleases = 1): AppDesired {

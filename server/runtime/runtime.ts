@@ -80,6 +80,8 @@ export interface ObservedSet extends SetKey {
   readyReplicas: number;
   /** Every instance runs the current template and no old one is left. */
   updated: boolean;
+  /** The template's restart token as the driver last saw it ('' until the first restart). */
+  template: string;
   /**
    * Why the set cannot become ready without a change, when the driver can
    * tell: an instance that crashed, an image that cannot be pulled, a pod that

@@ -23,7 +23,7 @@ export async function dockerHarness(): Promise<RuntimeHarness | string> {
   const labels = { 'paas.dev/test': `scenarios-${randomBytes(4).toString('hex')}` };
   return {
     name: 'docker',
-    readyTimeoutMs: 10_000,
+    readyTimeoutMs: 8000,
     makeRuntime: () => createDockerRuntime({ docker, extraLabels: labels, drainMs: 300, stopGraceSeconds: 3, resyncMs: 2000 }),
     release(kind): ReleaseInput {
       switch (kind) {

@@ -126,6 +126,7 @@ export function createMemoryRuntime(options: { drainMs?: number } = {}): MemoryR
       instances,
       readyReplicas: current.filter((i) => i.instance.ready).length,
       updated: set.instances.every((i) => i.token === set.token),
+      template: set.token,
       ...(crashed ? { failure: { instance: crashed.instance.name, reason: 'it crashed (exit code 1) and is restarting' } } : {}),
     };
   }

@@ -176,6 +176,7 @@ export class InstanceCache {
       instances: members.map(toInstance),
       readyReplicas: current.filter((t) => t.ready).length,
       updated: members.every((t) => t.stopping || t.token === set.token),
+      template: set.token,
       ...(failure ? { failure } : {}),
     };
   }

@@ -44,6 +44,7 @@ export function observeSet(input: SetObjects): ObservedSet {
     instances,
     readyReplicas: current.filter((pod) => readyNames.has(name(pod))).length,
     updated: seenSpec && current.length === live.length,
+    template: token,
     ...(failure ? { failure } : {}),
   };
 }

@@ -56,6 +56,8 @@ function normalize(stamp: string): string {
 export async function* streamPodLogs(deps: PodLogDeps, filter: InstanceFilter, options: LogOptions): AsyncGenerator<LogLine> {
   const { signal } = options;
   if (signal?.aborted) return;
+  // Pods with no line in the history follow from here, so `tail: 0` means "only new lines".
+  const startedAt = normalize(new Date().toISOString());
   const initial = deps.pods(filter);
   const histories = await Promise.all(initial.map(async (pod) => {
     const text = await deps.readLog(pod.metadata!.namespace!, pod.metadata!.name!, containerOf(pod), options.tail).catch(() => '');
@@ -68,7 +70,11 @@ export async function* streamPodLogs(deps: PodLogDeps, filter: InstanceFilter, o
     yield entry.line;
   }
   if (!options.follow || signal?.aborted) return;
-  yield* follow(deps, filter, last, new Date().toISOString(), signal);
+  for (const pod of initial) {
+    const source = instanceName(pod.metadata?.labels?.[LABELS.process] ?? '', pod.metadata?.name ?? '');
+    if (!last.has(source)) last.set(source, startedAt);
+  }
+  yield* follow(deps, filter, last, startedAt, signal);
 }
 
 async function* follow(deps: PodLogDeps, filter: InstanceFilter, last: Map<string, string>, startedAt: string, signal?: AbortSignal): AsyncGenerator<LogLine> {
