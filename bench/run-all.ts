@@ -4,7 +4,7 @@
  * end. `--save` also keeps each run's full output in bench/results/<name>.txt,
  * which bench/README.md quotes.
  *
- *   node dist/bench/run-all.js [--save] [push-50mb push-to-live rollback router]
+ *   node dist/bench/run-all.js [--save] [push-50mb push-to-live rollback rollback-kubernetes router scale]
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from './support/paas.js';
 
-const ALL = ['push-50mb', 'push-to-live', 'rollback', 'router'] as const;
+const ALL = ['push-50mb', 'push-to-live', 'rollback', 'rollback-kubernetes', 'router', 'scale'] as const;
+/** Benchmarks that are one script run with an argument. */
+const VARIANTS: Record<string, [string, string[]]> = { 'rollback-kubernetes': ['rollback', ['kubernetes']] };
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 const args = process.argv.slice(2);
@@ -43,7 +45,8 @@ process.exit(worst);
 
 function runOne(name: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(HERE, `${name}.js`)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [script, extra] = VARIANTS[name] ?? [name, []];
+    const child = spawn(process.execPath, [join(HERE, `${script}.js`), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
       output += chunk.toString();
@@ -52,7 +55,7 @@ function runOne(name: string): Promise<{ code: number | null; output: string }> 
     child.stdout.on('data', keep(process.stdout));
     child.stderr.on('data', keep(process.stderr));
     // Every benchmark bounds itself; this is the backstop.
-    const timer = setTimeout(() => child.kill('SIGTERM'), 300_000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), name === 'scale' ? 1_300_000 : 300_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });

@@ -71,13 +71,13 @@ async function connectDocker(): Promise<Docker> {
   return docker;
 }
 
-function makeRuntime(config: ServerConfig, docker: Docker): Runtime {
+async function makeRuntime(config: ServerConfig, docker: Docker): Promise<Runtime> {
   const installation = installationId(config.dataDir);
   if (config.runtime === 'kubernetes') {
     // The kubeconfig comes from the standard places: $KUBECONFIG, ~/.kube/config, or the pod's ServiceAccount.
     let clients;
     try {
-      clients = makeKubeClients(loadKubeConfig());
+      clients = await makeKubeClients(loadKubeConfig());
     } catch (err) {
       throw new PaasError('UNAVAILABLE', `Cannot load a kubeconfig (${err instanceof Error ? err.message : String(err)})`, {
         hint: 'Set KUBECONFIG, write ~/.kube/config, or run paas-server in a pod with a ServiceAccount.',
@@ -117,7 +117,7 @@ async function serve(config: ServerConfig): Promise<void> {
   }
   const docker = await connectDocker();
   if (config.registry) await checkRegistry(config.registry);
-  const runtime = makeRuntime(config, docker);
+  const runtime = await makeRuntime(config, docker);
 
   // Listen before building the app so port 0 (tests) resolves to the real
   // port inside every URL the API hands out.

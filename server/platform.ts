@@ -148,12 +148,7 @@ export function createPlatform(deps: PlatformDeps): Platform {
       // Adopt what runs (with one readiness probe each), then converge every app and publish the whole table.
       await runtime.start();
       unsubscribe = runtime.onChange((name) => void applier.convergeQuietly(name));
-      const apps = await store.listApps();
-      await Promise.all(apps.map((app) => controller.reconcile(app).catch((err: unknown) => {
-        log(`reconciling ${app.name}: ${err instanceof Error ? err.message : String(err)}`);
-      })));
-      // Whatever runs without an app record (destroyed while the server was down) goes.
-      await applier.convergeAll();
+      await controller.reconcileAll();
       hub.markComplete();
       started = true;
       sweep = setInterval(() => void applier.convergeAll(), SWEEP_MS);

@@ -32,6 +32,12 @@ export interface PaasServer {
   destroyApp(name: string): Promise<void>;
   /** Destroys the apps, stops the server, removes leftovers. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * kill -9 of the server, as a crash, then a new one on the same data
+   * directory and ports; resolves when it says it listens. The apps keep
+   * running in between.
+   */
+  crashAndRestart(): Promise<void>;
 }
 
 export interface StartPaasOptions {
@@ -54,22 +60,26 @@ export async function startPaas(options: StartPaasOptions = {}): Promise<PaasSer
     PAAS_DRAIN_SECONDS: '1',
     ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_BIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let child: ChildProcess;
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-
-  try {
+  const launch = async () => {
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_BIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     await waitForOutput(child, () => /paas router listening on http:\/\/127\.0\.0\.1:\d+/.test(output), options.startTimeoutMs ?? 20_000, () => output);
+  };
+  try {
+    await launch();
   } catch (err) {
-    await stopChild(child);
+    await stopChild(child!);
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const apiPort = Number(/paas-server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
-  const routerPort = Number(/paas router listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
+  let apiPort = Number(/paas-server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
+  let routerPort = Number(/paas router listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
   const token = /^(paas_\S+)$/m.exec(output)?.[1] ?? '';
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  let apiUrl = `http://127.0.0.1:${apiPort}`;
   const apps = new Set<string>();
   let stopped = false;
 
@@ -91,7 +101,7 @@ export async function startPaas(options: StartPaasOptions = {}): Promise<PaasSer
   };
 
   const server: PaasServer = {
-    pid: child.pid!,
+    pid: child!.pid!,
     apiUrl,
     apiPort,
     routerPort,
@@ -99,6 +109,19 @@ export async function startPaas(options: StartPaasOptions = {}): Promise<PaasSer
     dataDir,
     output: () => output,
     gitUrl: (app) => `http://x:${token}@127.0.0.1:${apiPort}/${app}.git`,
+    async crashAndRestart() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+      // The same ports, so clients and the load loop need no new addresses.
+      env.PAAS_PORT = String(apiPort);
+      env.PAAS_ROUTER_PORT = String(routerPort);
+      await launch();
+      apiPort = Number(/paas-server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
+      routerPort = Number(/paas router listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
+      apiUrl = `http://127.0.0.1:${apiPort}`;
+      server.pid = child.pid!;
+    },
     api,
     async createApp(name) {
       const res = await api('POST', '/v1/apps', { name });

@@ -5,20 +5,20 @@
  * one extra run, not one each; different keys run in parallel. The applier
  * converges apps this way, the Docker driver its instance sets.
  */
-interface Queue {
+interface Queue<T> {
   /** The run in progress (or finished last). */
-  active?: Promise<void>;
+  active?: Promise<T>;
   /** The run that has not started yet: every request until it starts shares it. */
-  pending?: Promise<void>;
+  pending?: Promise<T>;
 }
 
-export class KeyedRuns {
-  private readonly queues = new Map<string, Queue>();
+export class KeyedRuns<T = void> {
+  private readonly queues = new Map<string, Queue<T>>();
 
-  constructor(private readonly work: (key: string) => Promise<void>) {}
+  constructor(private readonly work: (key: string) => Promise<T>) {}
 
-  /** Resolves when a run that started after this call has finished. */
-  request(key: string): Promise<void> {
+  /** Resolves (with its result) when a run that started after this call has finished. */
+  request(key: string): Promise<T> {
     let queue = this.queues.get(key);
     if (!queue) {
       queue = {};
@@ -26,7 +26,7 @@ export class KeyedRuns {
     }
     if (queue.pending) return queue.pending;
     const q = queue;
-    const run: Promise<void> = (q.active ?? Promise.resolve())
+    const run: Promise<T> = (q.active ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => {
         q.pending = undefined;
@@ -42,6 +42,6 @@ export class KeyedRuns {
 
   /** Resolves when no run is in progress or queued. */
   async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all([...this.queues.values()].map((q) => (q.pending ?? q.active ?? Promise.resolve()).catch(() => undefined)));
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()].map((q) => (q.pending ?? q.active ?? Promise.resolve()).then(() => undefined, () => undefined)));
   }
 }

@@ -15,7 +15,7 @@
 import { KeyedRuns } from '../concurrency/keyed-runs.js';
 import type { Logger } from '../http/errors.js';
 import type { RouteHub } from '../routes/route-hub.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime, SetKey } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
 import { readDesired } from './desired.js';
 import { planApp, planRemoval, type AppPlan } from './plan.js';
@@ -28,19 +28,39 @@ export interface ApplierDeps {
   warmReleases: number;
 }
 
+/** One thing the runtime refused while converging; the rest was still done. */
+export interface ConvergeFailure {
+  /** The set concerned; undefined for the app's live Service. */
+  key?: SetKey;
+  error: unknown;
+}
+
+export interface ConvergeReport {
+  failures: ConvergeFailure[];
+}
+
 export class Applier {
-  private readonly runs = new KeyedRuns((app) => this.convergeOnce(app));
+  private readonly runs = new KeyedRuns<ConvergeReport>((app) => this.convergeOnce(app));
 
   constructor(private readonly deps: ApplierDeps) {}
 
-  /** Converges one app; resolves when a run that started after this call has finished. */
-  converge(app: string): Promise<void> {
+  /**
+   * Converges one app; resolves when a run that started after this call has
+   * finished, with what the runtime refused (each set is tried whatever
+   * happens to the others). Rejects only when the desired state cannot be
+   * read.
+   */
+  converge(app: string): Promise<ConvergeReport> {
     return this.runs.request(app);
   }
 
-  /** Converges one app and logs a failure instead of throwing (event-driven runs). */
-  convergeQuietly(app: string): Promise<void> {
-    return this.converge(app).catch((err: unknown) => this.deps.log(`converging ${app}: ${describe(err)}`));
+  /** Converges one app and logs what failed instead of reporting it (event-driven runs). */
+  async convergeQuietly(app: string): Promise<void> {
+    try {
+      for (const failure of (await this.converge(app)).failures) this.deps.log(`converging ${app}: ${describe(failure.error)}`);
+    } catch (err) {
+      this.deps.log(`converging ${app}: ${describe(err)}`);
+    }
   }
 
   /** Every app in the store and every app the runtime runs (an app removed meanwhile goes). */
@@ -54,20 +74,23 @@ export class Applier {
     return this.runs.idle();
   }
 
-  private async convergeOnce(appName: string): Promise<void> {
+  private async convergeOnce(appName: string): Promise<ConvergeReport> {
     const { store, runtime, hub } = this.deps;
     const app = await store.getApp(appName);
     const observed = runtime.observe(appName);
     const plan: AppPlan = app ? planApp(await readDesired(store, app, this.deps.warmReleases), observed) : planRemoval(observed);
     // Routes first: a set about to go must be out of rotation before it drains.
     hub.publishApp(appName, plan.route);
-    const results = await Promise.allSettled([
-      ...(app ? [runtime.setLiveRelease(appName, plan.live)] : []),
-      ...plan.apply.map((spec) => runtime.applySet(spec)),
-      ...plan.remove.map((key) => runtime.deleteSet(key)),
+    const failures: ConvergeFailure[] = [];
+    const attempt = (key: SetKey | undefined, work: () => Promise<void>) => work().catch((error: unknown) => {
+      failures.push({ ...(key ? { key } : {}), error });
+    });
+    await Promise.all([
+      ...(app ? [attempt(undefined, () => runtime.setLiveRelease(appName, plan.live))] : []),
+      ...plan.apply.map((spec) => attempt(spec, () => runtime.applySet(spec))),
+      ...plan.remove.map((key) => attempt(key, () => runtime.deleteSet(key))),
     ]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    return { failures };
   }
 }
 

@@ -176,7 +176,7 @@ test('after a server restart, reconcile fails what was interrupted and keeps the
   // The rollout had put v2 in the traffic table at weight 0 when the server died.
   await w.store.setTraffic(w.app.id, [{ version: 1, weight: 100 }, { version: interrupted.version, weight: 0 }]);
 
-  await w.controller.reconcile(w.app);
+  await w.controller.reconcileAll();
   await w.controller.idle();
   assert.equal((await w.store.getRelease(w.app.id, interrupted.version))!.status, 'failed');
   assert.equal(await w.traffic(), 'v1=100');

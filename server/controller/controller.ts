@@ -18,7 +18,7 @@ import type { ObservedSet, Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
 import type { App, ConfigVars, Formation, Release, User } from '../store/types.js';
 import { AppLocks } from './app-lock.js';
-import type { Applier } from './applier.js';
+import type { Applier, ConvergeReport } from './applier.js';
 import { describeConfigChange, describeRollback, instanceCounts } from './describe.js';
 import { gateOnReadiness, setIsReady } from './gate.js';
 import { waitForObserved } from './wait.js';
@@ -96,17 +96,15 @@ export class Controller {
       progress(`Starting v${release.version} (${summary || 'no processes'})`);
       await this.deps.runtime.ensureApp(app.name);
       await store.setTraffic(app.id, [...(await store.getTraffic(app.id)).filter((s) => s.version !== release.version), { version: release.version, weight: 0 }]);
-      await applier.converge(app.name);
+      // Only the new release's own sets can fail it; trouble with the others is for the log and the next run.
+      const started = this.note(app, await applier.converge(app.name), progress);
+      const own = started.failures.find((f) => f.key?.release === release.version);
+      if (own) throw own.error;
       const web = counts[WEB] ?? 0;
       if (web > 0) {
         progress(`Waiting for ${web} web instance${web > 1 ? 's' : ''} to become ready`);
         await gateOnReadiness(this.deps.runtime, { app, release: release.version, process: WEB, readyTimeoutMs: this.deps.settings.readyTimeoutMs });
       }
-      await store.setTraffic(app.id, [{ version: release.version, weight: 100 }]);
-      await store.setReleaseStatus(app.id, release.version, 'succeeded');
-      await applier.converge(app.name);
-      progress(`v${release.version} is live`);
-      return (await store.getRelease(app.id, release.version))!;
     } catch (err) {
       const reason = err instanceof PaasError ? err.message : 'internal error';
       if (!(err instanceof PaasError)) this.deps.log(`rollout of ${app.name} v${release.version}: ${err instanceof Error ? err.stack : String(err)}`);
@@ -114,6 +112,22 @@ export class Controller {
       await this.dropFromTraffic(app, release.version);
       throw new PaasError('RELEASE_FAILED', `v${release.version} failed: ${reason}`, { cause: err, ...(err instanceof PaasError && err.hint ? { hint: err.hint } : {}) });
     }
+    // From here the release is live, whatever happens to the clean-up that follows.
+    await store.goLive(app.id, release.version);
+    this.note(app, await applier.converge(app.name), progress);
+    progress(`v${release.version} is live`);
+    return (await store.getRelease(app.id, release.version))!;
+  }
+
+  /** Logs what a convergence could not do (and tells the pusher); paas tries again on the next change or sweep. */
+  private note(app: App, report: ConvergeReport, progress: Progress = quiet): ConvergeReport {
+    for (const failure of report.failures) {
+      const what = failure.key ? `v${failure.key.release} ${failure.key.process}` : 'the live Service';
+      const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      this.deps.log(`${app.name}: ${what}: ${message}`);
+      progress(`Warning: ${what}: ${message} (paas retries on its own)`);
+    }
+    return report;
   }
 
   /** A failed release leaves the traffic table (it never had a share) and its set goes. */
@@ -196,11 +210,8 @@ export class Controller {
       const warnings: string[] = [];
       if (warm) {
         // Only traffic moves; the warm set then gets the app's current formation.
-        await store.setTraffic(app.id, [{ version: release.version, weight: 100 }]);
-        await store.setReleaseStatus(app.id, release.version, 'succeeded');
-        await this.deps.applier.converge(app.name).catch((err: unknown) => {
-          warnings.push(`traffic moved, but bringing v${target.runsOn} to the formation failed (${err instanceof Error ? err.message : String(err)}); paas retries on its own`);
-        });
+        await store.goLive(app.id, release.version);
+        this.note(app, await this.deps.applier.converge(app.name), (line) => warnings.push(line));
       } else {
         await this.rolloutLocked(app, release, quiet, false);
       }
@@ -233,7 +244,9 @@ export class Controller {
       if (problems.length > 0) throw new PaasError('VALIDATION_FAILED', `Cannot scale: ${problems.join('; ')}`, { hint: 'Usage: paas ps:scale web=2 worker=1' });
       const formation = await this.deps.store.setFormation(app.id, changes);
       if (serving) {
-        await this.deps.applier.converge(app.name);
+        const report = this.note(app, await this.deps.applier.converge(app.name));
+        const own = report.failures.find((f) => f.key?.release === serving.runsOn);
+        if (own) throw own.error;
         const wanted = instanceCounts(serving.processTypes, formation);
         await this.waitSettled(app, serving.runsOn, Object.keys(changes), 'scaling', (s) => s.replicas === wanted[s.process]);
       }
@@ -271,7 +284,10 @@ export class Controller {
       return mine.length === processes.length && mine.every((s) => seen(s) && setIsReady(s)) ? 'ok' : undefined;
     }, this.deps.settings.readyTimeoutMs * 2);
     // The route names the new instances before the command returns.
-    if (settled === 'ok') return this.deps.applier.converge(app.name);
+    if (settled === 'ok') {
+      this.note(app, await this.deps.applier.converge(app.name));
+      return;
+    }
     const problem = settled?.failure
       ? `${settled.failure.instance}: ${settled.failure.reason}`
       : wanted(this.deps.runtime.observe(app.name)).map((s) => `${s.process} ${s.readyReplicas}/${s.replicas} ready`).join(', ');
@@ -282,33 +298,26 @@ export class Controller {
 
   /**
    * After a server start: what was interrupted is marked failed and leaves
-   * the traffic table, then the app converges (sets outside the warm window
-   * go, missing instances of live and warm sets come back).
+   * the traffic table (in one transaction, whatever the number of apps),
+   * then every app converges (sets outside the warm window go, missing
+   * instances of live and warm sets come back, routes are published). Apps
+   * that run without a record any more (destroyed while the server was down)
+   * go too.
    */
-  async reconcile(app: App): Promise<void> {
-    await this.locks.run(app.name, async () => {
-      const { store } = this.deps;
-      for (const release of await store.listReleases(app.id, 100, { status: 'pending' })) {
-        await store.setReleaseStatus(app.id, release.version, 'failed', 'interrupted: the server restarted during the rollout');
-        const traffic = await store.getTraffic(app.id);
-        if (traffic.some((s) => s.version === release.version && s.weight === 0)) {
-          await store.setTraffic(app.id, traffic.filter((s) => s.version !== release.version));
-        }
-      }
-      for (const build of await store.listBuilds(app.id, 100)) {
-        if (build.status === 'pending' || build.status === 'building') {
-          await store.updateBuild(build.id, { status: 'failed', error: 'interrupted: the server restarted during the build', finishedAt: this.deps.now() });
-        }
-      }
-      await this.deps.applier.converge(app.name);
-    });
+  async reconcileAll(): Promise<void> {
+    const settled = await this.deps.store.settleInterrupted({
+      release: 'interrupted: the server restarted during the rollout',
+      build: 'interrupted: the server restarted during the build',
+    }, this.deps.now());
+    if (settled.releases + settled.builds > 0) this.deps.log(`marked ${settled.releases} interrupted release(s) and ${settled.builds} build(s) failed`);
+    await this.deps.applier.convergeAll();
   }
 
   /** Stops everything of an app and drops its routes (before its records go). */
   async destroy(app: App): Promise<void> {
     await this.locks.run(app.name, async () => {
       await this.deps.store.setTraffic(app.id, []);
-      await this.deps.applier.converge(app.name);
+      this.note(app, await this.deps.applier.converge(app.name));
       await this.deps.runtime.removeApp(app.name);
     });
   }

@@ -60,3 +60,27 @@ test('destroying an app removes its config, access and releases', async () => {
   assert.deepEqual(await store.listApps(other.id), []);
   await store.close();
 });
+
+test('after a restart, interrupted releases and builds of every app fail in one go, and leave the traffic table', async () => {
+  const store = openSqliteStore({ file: ':memory:' });
+  const user = await store.createUser({ email: 'a@b.c', admin: false });
+  const one = await store.createApp({ name: 'one', ownerId: user.id });
+  const two = await store.createApp({ name: 'two', ownerId: user.id });
+  await store.createRelease({ ...release(one.id), status: 'succeeded' });
+  await store.createRelease(release(one.id));
+  await store.createRelease(release(two.id));
+  await store.setTraffic(one.id, [{ version: 1, weight: 100 }, { version: 2, weight: 0 }]);
+  await store.setTraffic(two.id, [{ version: 1, weight: 0 }]);
+  await store.createBuild({ id: 'b1', appId: one.id, commit: 'c', createdBy: 'a@b.c' });
+  await store.updateBuild('b1', { status: 'building' });
+  await store.createBuild({ id: 'b2', appId: two.id, commit: 'c', createdBy: 'a@b.c' });
+  await store.updateBuild('b2', { status: 'succeeded' });
+
+  assert.deepEqual(await store.settleInterrupted({ release: 'interrupted', build: 'interrupted build' }, new Date(0)), { releases: 2, builds: 1 });
+  assert.deepEqual((await store.listReleases(one.id, 10)).map((r) => [r.version, r.status, r.error]), [[2, 'failed', 'interrupted'], [1, 'succeeded', null]]);
+  assert.deepEqual(await store.getTraffic(one.id), [{ version: 1, weight: 100 }]);
+  assert.deepEqual(await store.getTraffic(two.id), []);
+  assert.equal((await store.getBuild(one.id, 'b1'))?.error, 'interrupted build');
+  assert.equal((await store.getBuild(two.id, 'b2'))?.status, 'succeeded');
+  await store.close();
+});

@@ -347,6 +347,16 @@ class SqliteStore implements Store {
     ).map(toRelease);
   }
 
+  async settleInterrupted(reason: { release: string; build: string }, at: Date): Promise<{ releases: number; builds: number }> {
+    return this.db.transaction(() => {
+      const releases = this.run(`UPDATE releases SET status = 'failed', error = ? WHERE status = 'pending'`, reason.release).changes;
+      const builds = this.run(`UPDATE builds SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('pending', 'building')`, reason.build, iso(at)).changes;
+      this.run(`DELETE FROM traffic WHERE weight = 0 AND EXISTS (
+        SELECT 1 FROM releases r WHERE r.app_id = traffic.app_id AND r.version = traffic.version AND r.status = 'failed')`);
+      return { releases, builds };
+    })();
+  }
+
   async getTraffic(appId: number): Promise<TrafficShare[]> {
     return this.all('SELECT version, weight FROM traffic WHERE app_id = ? ORDER BY version', appId)
       .map((r) => ({ version: Number(r.version), weight: Number(r.weight) }));
@@ -357,6 +367,14 @@ class SqliteStore implements Store {
       this.run('DELETE FROM traffic WHERE app_id = ?', appId);
       const insert = this.db.prepare('INSERT INTO traffic (app_id, version, weight) VALUES (?, ?, ?)');
       for (const share of shares) insert.run(appId, share.version, share.weight);
+    })();
+  }
+
+  async goLive(appId: number, version: number): Promise<void> {
+    this.db.transaction(() => {
+      this.run('DELETE FROM traffic WHERE app_id = ?', appId);
+      this.run('INSERT INTO traffic (app_id, version, weight) VALUES (?, ?, 100)', appId, version);
+      this.run(`UPDATE releases SET status = 'succeeded', error = NULL WHERE app_id = ? AND version = ?`, appId, version);
     })();
   }
 

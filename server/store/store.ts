@@ -85,9 +85,18 @@ export interface Store {
   /** Newest first; `before` keeps versions below it, `status` one status. */
   listReleases(appId: number, limit: number, query?: ReleaseQuery): Promise<Release[]>;
 
+  /**
+   * After a restart, in one transaction whatever the number of apps: pending
+   * releases and unfinished builds fail with `reason`, and failed releases
+   * leave the traffic table where they were waiting at weight 0.
+   */
+  settleInterrupted(reason: { release: string; build: string }, at: Date): Promise<{ releases: number; builds: number }>;
+
   // traffic: which releases get the app's requests, weights summing to 100
   getTraffic(appId: number): Promise<TrafficShare[]>;
   setTraffic(appId: number, shares: TrafficShare[]): Promise<void>;
+  /** All traffic to the release and its status succeeded, in one transaction: it is never live and failed, nor succeeded without traffic. */
+  goLive(appId: number, version: number): Promise<void>;
 
   // formation
   getFormation(appId: number): Promise<Formation>;

@@ -9,17 +9,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
-import { makeKubeClients } from '../../server/runtime/kubernetes/kube-clients.js';
+import { makeKubeClients, type KubeClients } from '../../server/runtime/kubernetes/kube-clients.js';
 import { createKubernetesRuntime } from '../../server/runtime/kubernetes/kubernetes-runtime.js';
 import type { RuntimeHarness } from './harness.js';
 import { startKubeDouble, type KubeDouble } from './kube/double.js';
 import type { ReleaseInput, ScenarioPlatform } from './scenario-platform.js';
 
-export async function startDoubleClients(options: Parameters<typeof startKubeDouble>[0] = {}): Promise<{ kube: KubeDouble; clients: ReturnType<typeof makeKubeClients> }> {
+export async function startDoubleClients(options: Parameters<typeof startKubeDouble>[0] = {}): Promise<{ kube: KubeDouble; clients: KubeClients }> {
   const kube = await startKubeDouble({ probePeriodMs: 100, ...options });
   const config = new KubeConfig();
   config.loadFromString(kube.kubeconfig());
-  return { kube, clients: makeKubeClients(config) };
+  return { kube, clients: await makeKubeClients(config) };
 }
 
 export async function kubernetesHarness(): Promise<RuntimeHarness | string> {

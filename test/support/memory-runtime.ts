@@ -62,7 +62,7 @@ export function createMemoryRuntime(options: { drainMs?: number } = {}): MemoryR
     const crashes = spec.image.includes('crashes');
     const instance: Instance = {
       id: `mem-${nextId++}`, name: `${spec.process}.${index}`, app: spec.app, release: spec.release, process: spec.process,
-      state: crashes ? 'restarting' : 'running', restartCount: crashes ? 1 : 0, startedAt: new Date(), ready: false,
+      state: crashes ? 'restarting' : 'running', restartCount: crashes ? 2 : 0, startedAt: new Date(), ready: false,
       ...(crashes ? { exitCode: 1 } : {}),
     };
     const mem: MemInstance = { instance, token: set.token, index };

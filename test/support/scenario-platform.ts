@@ -11,6 +11,7 @@ import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmbeddedRouter } from '../../router/embedded.js';
 import { RouterMetrics } from '../../router/metrics.js';
 import { createRouterServer } from '../../router/proxy.js';
 import { createRouteTableHolder } from '../../router/table-holder.js';
@@ -30,6 +31,8 @@ export interface ReleaseInput {
 export interface ScenarioSettings {
   warmReleases?: number;
   readyTimeoutMs?: number;
+  /** Run the router on a thread of its own, as paas-server does (default: on this event loop). */
+  routerThread?: boolean;
 }
 
 export interface Routed {
@@ -51,8 +54,8 @@ export class ScenarioPlatform {
     readonly user: User,
     private readonly dir: string,
     private readonly makeRuntime: () => Runtime,
-    private readonly settings: Required<ScenarioSettings>,
-    readonly router: http.Server,
+    private readonly settings: Required<Omit<ScenarioSettings, 'routerThread'>>,
+    private readonly closeRouter: () => Promise<void>,
     readonly routerPort: number,
   ) {}
 
@@ -60,11 +63,23 @@ export class ScenarioPlatform {
     const dir = await mkdtemp(join(tmpdir(), 'paas-scenario-'));
     const store = openSqliteStore({ file: join(dir, 'paas.db') });
     const user = await store.createUser({ email: 'dev@example.com', admin: false });
-    const table = createRouteTableHolder();
-    const router = createRouterServer({ domain: 'localhost', table, metrics: new RouterMetrics() });
-    await new Promise<void>((ok) => router.listen(0, '127.0.0.1', ok));
-    const platform = new ScenarioPlatform(store, user, dir, makeRuntime, { warmReleases: 1, readyTimeoutMs: 20_000, ...settings }, router, (router.address() as { port: number }).port);
-    platform.hub.subscribe((change) => table.setApp(change.app, change.route));
+    const defaults = { warmReleases: settings.warmReleases ?? 1, readyTimeoutMs: settings.readyTimeoutMs ?? 20_000 };
+    let platform: ScenarioPlatform;
+    if (settings.routerThread) {
+      const router = await startEmbeddedRouter({ domain: 'localhost', host: '127.0.0.1', port: 0 }, () => undefined);
+      platform = new ScenarioPlatform(store, user, dir, makeRuntime, defaults, () => router.close(0), router.port);
+      platform.hub.subscribe((change) => router.setApp(change.app, change.route));
+    } else {
+      const table = createRouteTableHolder();
+      const router = createRouterServer({ domain: 'localhost', table, metrics: new RouterMetrics() });
+      await new Promise<void>((ok) => router.listen(0, '127.0.0.1', ok));
+      const close = async () => {
+        router.closeAllConnections();
+        await new Promise((ok) => router.close(ok));
+      };
+      platform = new ScenarioPlatform(store, user, dir, makeRuntime, defaults, close, (router.address() as { port: number }).port);
+      platform.hub.subscribe((change) => table.setApp(change.app, change.route));
+    }
     await platform.boot();
     return platform;
   }
@@ -79,8 +94,7 @@ export class ScenarioPlatform {
       settings: { warmReleases: this.settings.warmReleases, readyTimeoutMs: this.settings.readyTimeoutMs, releasePhaseTimeoutMs: 60_000, maxInstancesPerType: 10 },
     });
     this.unsubscribe = this.runtime.onChange((app) => void this.applier.convergeQuietly(app));
-    for (const app of await this.store.listApps()) await this.controller.reconcile(app);
-    await this.applier.convergeAll();
+    await this.controller.reconcileAll();
   }
 
   /** What a crash and restart of paas-server does to the control plane; instances keep running. */
@@ -156,8 +170,7 @@ export class ScenarioPlatform {
     await this.applier.idle();
     await this.runtime.close();
     this.agent.destroy();
-    this.router.closeAllConnections();
-    await new Promise((ok) => this.router.close(ok));
+    await this.closeRouter();
     await this.store.close();
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -11,6 +11,13 @@ import type { RouteHub } from '../../routes/route-hub.js';
 import { requireAdmin } from '../auth.js';
 
 const HEARTBEAT_MS = 5000;
+/**
+ * A router that stopped reading (a half-open connection) would make every
+ * route change pile up in this process's memory until TCP gives up. Past
+ * this much unsent data the stream is cut; a live router reconnects and
+ * gets a fresh snapshot.
+ */
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 
 export function routesWatchRoutes(hub: RouteHub): Router {
   const router = Router();
@@ -26,7 +33,13 @@ export function routesWatchRoutes(hub: RouteHub): Router {
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     req.socket.setNoDelay(true);
-    const send = (event: RouteEvent) => res.write(`${JSON.stringify(event)}\n`);
+    const send = (event: RouteEvent) => {
+      if (res.writableLength > MAX_UNSENT_BYTES) {
+        res.destroy();
+        return;
+      }
+      res.write(`${JSON.stringify(event)}\n`);
+    };
     send({ type: 'snapshot', revision, routes: table });
     // Subscribed in the same tick as the snapshot was taken: no change falls between.
     const unsubscribe = hub.subscribe((change) => send({ type: 'app', revision: change.revision, app: change.app, route: change.route ?? null }));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canExec, shellCommand } from '../shell-command.js';
-import { makeContainerOptions, mapState, readContainer, type InspectedContainer } from './container-spec.js';
+import { createRequest, makeContainerOptions, mapState, readContainer, type InspectedContainer } from './container-spec.js';
 import { containerName, labelFilters, parseInstanceIndex, parseReleaseLabel } from './names.js';
 
 const spec = { app: 'shop', release: 7, process: 'web', image: 'registry.local/shop:v7', command: 'node server.js', env: { MSG: 'hi', PORT: '1' } };
@@ -84,4 +84,31 @@ test('names: container names are docker-safe and unique per start; labels round-
   assert.deepEqual(labelFilters({ app: 'shop', release: 2 }, 'instance'), [
     'app.kubernetes.io/managed-by=paas', 'paas.dev/kind=instance', 'paas.dev/app=shop', 'paas.dev/release=v2',
   ]);
+});
+
+test('config vars travel in the create request body, never in its URI (engine and proxy logs keep URIs)', async () => {
+  const { default: Dockerode } = await import('dockerode');
+  const http = await import('node:http');
+  const seen: { url: string; body: string }[] = [];
+  const engine = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      seen.push({ url: req.url ?? '', body });
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end('{"Id":"abc","Warnings":[]}');
+    });
+  });
+  await new Promise<void>((ok) => engine.listen(0, '127.0.0.1', ok));
+  try {
+    const docker = new Dockerode({ host: '127.0.0.1', port: (engine.address() as { port: number }).port, protocol: 'http' });
+    const secret = { ...spec, env: { DATABASE_URL: 'postgres://user:s3cret-pa55@db/app' } };
+    await docker.createContainer(createRequest('paas-shop-v7-web-1-abc123', makeContainerOptions({ spec: secret, kind: 'instance', name: 'n', instance: 'web.1', port: 20001 })));
+    assert.equal(seen.length, 1);
+    assert.match(seen[0]!.url, /^\/containers\/create\?name=paas-shop-v7-web-1-abc123$/);
+    assert.doesNotMatch(seen[0]!.url, /s3cret/);
+    assert.match(seen[0]!.body, /DATABASE_URL=postgres:\/\/user:s3cret-pa55@db\/app/);
+  } finally {
+    await new Promise((ok) => engine.close(ok));
+  }
 });

@@ -83,6 +83,17 @@ export function makeContainerOptions(plan: ContainerPlan): Dockerode.ContainerCr
   return options;
 }
 
+/**
+ * The create request as dockerode must get it: the name in the query string,
+ * the configuration (with the config vars) in the body. Given the options
+ * alone, docker-modem puts all of them in the query string too
+ * (`buildQuerystring(opts._query || opts)`), and request URIs end up in
+ * engine debug logs and proxy logs: config vars are secrets.
+ */
+export function createRequest(name: string, body: Dockerode.ContainerCreateOptions, abortSignal?: AbortSignal): Dockerode.ContainerCreateOptions {
+  return { _query: { name }, _body: body, ...(abortSignal ? { abortSignal } : {}) } as unknown as Dockerode.ContainerCreateOptions;
+}
+
 /** The part of `docker inspect` the mapping reads (kept narrow so tests can write it by hand). */
 export interface InspectedContainer {
   Id: string;

@@ -192,6 +192,22 @@ describe('docker runtime', { concurrency: false }, () => {
     for (const instance of healed.instances) assert.equal(await get(instance), `hello from ${app}`);
   });
 
+  test('an instance that hangs (its health check stops answering) is restarted, and serves again', async (t) => {
+    if (dockerMissing) return t.skip(dockerMissing);
+    const runtime = driver({ livenessMs: 1500, probeSlowMs: 200 });
+    await runtime.start();
+    const app = appName();
+    // Answers /up for its first second, then never again: a wedged event loop, as far as a prober can tell.
+    const hangs = `node -e "const t=Date.now();require('http').createServer((q,s)=>{if(Date.now()-t<1000)s.end('up')}).listen(process.env.PORT,'127.0.0.1')"`;
+    await runtime.applySet(spec(app, { command: hangs, healthcheckPath: '/up' }));
+    const first = (await readySet(runtime, app)).instances[0]!;
+    const restarted = await until('a restart after the hang', () => {
+      const instance = setOf(runtime, app)?.instances[0];
+      return instance && instance.id === first.id && instance.ready && instance.startedAt && first.startedAt && instance.startedAt > first.startedAt ? instance : undefined;
+    }, 20_000);
+    assert.equal(restarted.name, 'web.1', 'the same instance, restarted in place');
+  });
+
   test('a crashing instance is restarted by the engine and the set reports why it is not ready', async (t) => {
     if (dockerMissing) return t.skip(dockerMissing);
     const runtime = driver();
@@ -319,6 +335,17 @@ describe('docker runtime', { concurrency: false }, () => {
     const first = seen.filter((l) => l.source === 'worker.1').map((l) => Number(l.line.split(' ').at(-1)));
     assert.ok(seen.some((l) => l.source === 'worker.2'), 'an instance started while following shows up');
     assert.deepEqual(first, first.map((_, i) => first[0]! + i), 'no line lost or repeated');
+  });
+
+  test('a release phase the server was running when it died is removed at the next start', async (t) => {
+    if (dockerMissing) return t.skip(dockerMissing);
+    const app = appName();
+    const labels = { ...testLabels, 'app.kubernetes.io/managed-by': 'paas', 'paas.dev/kind': 'one-off', 'paas.dev/app': app, 'paas.dev/release': 'v2', 'paas.dev/process': 'release' };
+    const orphan = await docker.createContainer({ Image: image, Cmd: ['node', '-e', 'setInterval(()=>{},1000)'], Labels: labels, HostConfig: { Init: true } });
+    await orphan.start();
+    const runtime = driver();
+    await runtime.start();
+    await assert.rejects(orphan.inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
   });
 
   test('a new driver object adopts what runs, ready at once, and applying the same set again starts nothing', async (t) => {

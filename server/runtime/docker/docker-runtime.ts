@@ -21,12 +21,13 @@ import type {
 } from '../runtime.js';
 import { setKeyId } from '../runtime.js';
 import { probeOnce } from '../probe.js';
-import { makeContainerOptions, readContainer, type InspectedContainer } from './container-spec.js';
+import { createRequest, makeContainerOptions, readContainer, type InspectedContainer } from './container-spec.js';
 import { isConflict, isNotFound, isNotModified, translateDockerError } from './docker-errors.js';
 import { followEngineEvents } from './engine-events.js';
 import { InstanceCache, type DockerSet, type Tracked } from './instance-cache.js';
 import { streamLogs, type LogTarget } from './logs.js';
 import { KINDS, LABELS, MANAGED_BY, containerName, instanceName, labelFilters, parseReleaseLabel, releaseLabel } from './names.js';
+import { engineCall } from './engine-call.js';
 import { DEFAULT_PORT_RANGE, assertPortRange, createSerialQueue, findFreePort, isPortBindable, nextIndex, type PortRange } from './ports.js';
 import { Prober } from './prober.js';
 import { runOnceInDocker } from './run-once.js';
@@ -55,6 +56,8 @@ export interface DockerRuntimeOptions {
   /** Readiness probe intervals while not ready / ready (default 50 ms / 2 s). */
   probeFastMs?: number;
   probeSlowMs?: number;
+  /** A web instance that was ready and fails every probe this long is restarted (default 30 s). */
+  livenessMs?: number;
   log?: (line: string) => void;
 }
 
@@ -71,6 +74,8 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   const grace = options.stopGraceSeconds ?? 10;
   const log = options.log ?? (() => undefined);
   const serial = createSerialQueue();
+  /** Ports (and the instance numbers that go with them) chosen for containers being created. */
+  const reserved = new Map<number, { set: string; index: number }>();
   const cache = new InstanceCache();
   const listeners = new Set<ChangeListener>();
   const retiring = new Set<Promise<void>>();
@@ -83,6 +88,15 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   const prober = new Prober({
     ...(options.probeFastMs !== undefined ? { fastMs: options.probeFastMs } : {}),
     ...(options.probeSlowMs !== undefined ? { slowMs: options.probeSlowMs } : {}),
+    ...(options.livenessMs !== undefined ? { livenessMs: options.livenessMs } : {}),
+    unhealthy(id) {
+      const tracked = cache.get(id);
+      if (!tracked || tracked.stopping) return;
+      log(`${tracked.app} ${tracked.name} stopped answering its health check; restarting it`);
+      void engineCall(`restart container ${id}`, (abortSignal) => docker.getContainer(id).restart({ t: grace, abortSignal }), (grace + 15) * 1000)
+        .catch((err: unknown) => log(`restarting ${tracked.app} ${tracked.name}: ${describe(err)}`))
+        .finally(() => void refreshes.request(id).catch(() => undefined));
+    },
     report(id, ready, reason) {
       const tracked = cache.get(id);
       if (!tracked || tracked.stopping) return;
@@ -112,7 +126,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
 
   async function inspect(id: string): Promise<InspectedContainer | undefined> {
     try {
-      return (await docker.getContainer(id).inspect()) as InspectedContainer;
+      return (await engineCall(`inspect container ${id}`, (abortSignal) => docker.getContainer(id).inspect({ abortSignal }))) as InspectedContainer;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw translateDockerError(err, { action: `inspect container ${id}` });
@@ -143,7 +157,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
 
   async function listInstances(): Promise<Dockerode.ContainerInfo[]> {
     try {
-      return await docker.listContainers({ all: true, filters: { label: labelFilters({}, KINDS.instance, extraLabels) } });
+      return await engineCall('list containers', (abortSignal) => docker.listContainers({ all: true, filters: { label: labelFilters({}, KINDS.instance, extraLabels) }, abortSignal }));
     } catch (err) {
       throw translateDockerError(err, { action: 'list containers' });
     }
@@ -151,9 +165,11 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
 
   /** The cache against a full listing: new and changed containers are inspected, vanished ones forgotten. */
   async function resync(): Promise<void> {
+    const listedAt = Date.now();
     const listed = await listInstances();
     const seen = new Set(listed.map((c) => c.Id));
-    for (const tracked of cache.all()) if (!seen.has(tracked.id)) forget(tracked.id);
+    // A container recorded after the listing began (just created) is not in it, and is not gone.
+    for (const tracked of cache.all()) if (!seen.has(tracked.id) && tracked.recordedAt < listedAt) forget(tracked.id);
     await Promise.all(listed.filter((c) => cache.get(c.Id)?.state !== stateOf(c.State)).map((c) => refreshes.request(c.Id)));
     for (const set of cache.allSets()) if (set.spec || set.deleting) void sets.request(setKeyId(set.key)).catch(() => undefined);
   }
@@ -181,33 +197,44 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     if (failed) throw failed.reason;
   }
 
-  /** Critical section: choose port and number, then create the container that carries them as labels. */
-  function createContainer(set: DockerSet, spec: InstanceSetSpec): Promise<Dockerode.Container> {
+  /**
+   * Critical section: choose a port and an instance number and reserve them
+   * until the container that carries them as labels is in the cache. Only
+   * the choice is serialized, never an engine call.
+   */
+  function allocate(set: DockerSet): Promise<{ port: number; index: number; release(): void }> {
     return serial(async () => {
-      const held = new Set(cache.all().flatMap((t) => (t.endpoint ? [t.endpoint.port] : [])));
-      const index = nextIndex(new Set(cache.members(set.key).map((t) => t.index)));
+      const held = new Set([...cache.all().flatMap((t) => (t.endpoint ? [t.endpoint.port] : [])), ...reserved.keys()]);
+      const taken = new Set([...cache.members(set.key).map((t) => t.index), ...[...reserved.values()].filter((r) => r.set === setKeyId(set.key)).map((r) => r.index)]);
+      const index = nextIndex(taken);
       const port = await findFreePort({ range, held, host, probe: probePort });
-      const instance = instanceName(spec.process, index);
-      const name = containerName({ app: spec.app, release: spec.release, process: spec.process, index });
-      try {
-        const container = await docker.createContainer(makeContainerOptions({
-          spec, kind: KINDS.instance, name, instance, port, restart: set.token, healthcheck: spec.healthcheckPath, extraLabels,
-        }));
-        // Recorded before the allocation lock is released: the next allocation must see its port and number.
-        const info = await inspect(container.id);
-        const facts = info && readContainer(info, host);
-        if (facts) cache.upsert(facts);
-        return container;
-      } catch (err) {
-        throw translateDockerError(err, { action: `create ${instance} of ${spec.app} ${releaseLabel(spec.release)}`, image: spec.image, secrets: Object.values(spec.env) });
-      }
+      reserved.set(port, { set: setKeyId(set.key), index });
+      return { port, index, release: () => reserved.delete(port) };
     });
+  }
+
+  async function createContainer(set: DockerSet, spec: InstanceSetSpec): Promise<Dockerode.Container> {
+    const { port, index, release } = await allocate(set);
+    const instance = instanceName(spec.process, index);
+    const name = containerName({ app: spec.app, release: spec.release, process: spec.process, index });
+    try {
+      const body = makeContainerOptions({ spec, kind: KINDS.instance, name, instance, port, restart: set.token, healthcheck: spec.healthcheckPath, extraLabels });
+      const container = await engineCall(`create ${instance} of ${spec.app}`, (abortSignal) => docker.createContainer(createRequest(name, body, abortSignal)));
+      const info = await inspect(container.id);
+      const facts = info && readContainer(info, host);
+      if (facts) cache.upsert(facts);
+      return container;
+    } catch (err) {
+      throw translateDockerError(err, { action: `create ${instance} of ${spec.app} ${releaseLabel(spec.release)}`, image: spec.image, secrets: Object.values(spec.env) });
+    } finally {
+      release();
+    }
   }
 
   async function createInstance(set: DockerSet, spec: InstanceSetSpec): Promise<void> {
     const container = await createContainer(set, spec);
     try {
-      await container.start();
+      await engineCall(`start ${spec.process} of ${spec.app}`, (abortSignal) => container.start({ abortSignal }));
     } catch (err) {
       await container.remove(REMOVE_OPTIONS).catch(() => undefined);
       forget(container.id);
@@ -220,7 +247,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
 
   async function startExisting(id: string): Promise<void> {
     try {
-      await docker.getContainer(id).start();
+      await engineCall(`start container ${id} again`, (abortSignal) => docker.getContainer(id).start({ abortSignal }));
     } catch (err) {
       if (!isNotModified(err) && !isNotFound(err)) throw translateDockerError(err, { action: `start container ${id} again` });
     }
@@ -249,21 +276,38 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   async function stopAndRemove(id: string): Promise<void> {
     const container = docker.getContainer(id);
     try {
-      await container.stop({ t: grace });
+      await engineCall(`stop container ${id}`, (abortSignal) => container.stop({ t: grace, abortSignal }), (grace + 15) * 1000);
     } catch (err) {
       if (!isNotFound(err) && !isNotModified(err)) throw translateDockerError(err, { action: `stop container ${id}` });
     }
     try {
-      await container.remove(REMOVE_OPTIONS);
+      await engineCall(`remove container ${id}`, (abortSignal) => container.remove({ ...REMOVE_OPTIONS, abortSignal }));
     } catch (err) {
       if (!isNotFound(err) && !isConflict(err)) throw translateDockerError(err, { action: `remove container ${id}` });
+    }
+  }
+
+  /**
+   * One-off runs (release phases) still there at start were interrupted by
+   * the restart: their release is marked failed, and a migration left
+   * running could collide with the next deploy's.
+   */
+  async function removeInterruptedRuns(): Promise<void> {
+    const runs = await engineCall('list one-off containers', (abortSignal) => docker.listContainers({ all: true, filters: { label: labelFilters({}, KINDS.oneOff, extraLabels) }, abortSignal }))
+      .catch((err: unknown) => {
+        log(`listing interrupted release phases: ${describe(err)}`);
+        return [];
+      });
+    for (const run of runs) {
+      log(`removing interrupted release phase ${run.Names[0] ?? run.Id}`);
+      await engineCall('remove a one-off container', (abortSignal) => docker.getContainer(run.Id).remove({ ...REMOVE_OPTIONS, abortSignal })).catch(() => undefined);
     }
   }
 
   async function listTargets(filter: InstanceFilter): Promise<LogTarget[]> {
     let listed: Dockerode.ContainerInfo[];
     try {
-      listed = await docker.listContainers({ all: true, filters: { label: labelFilters(filter, KINDS.instance, extraLabels) } });
+      listed = await engineCall('list containers', (abortSignal) => docker.listContainers({ all: true, filters: { label: labelFilters(filter, KINDS.instance, extraLabels) }, abortSignal }));
     } catch (err) {
       throw translateDockerError(err, { action: 'list containers' });
     }
@@ -280,6 +324,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     async start() {
       await resync();
       cache.settleAdopted();
+      await removeInterruptedRuns();
       // One probe of every running web instance before the first route table: adopted apps serve at once.
       await Promise.all(cache.all().filter((t) => t.endpoint && t.state === 'running').map(async (t) => {
         const result = await probeOnce(t.endpoint!, t.healthcheck);

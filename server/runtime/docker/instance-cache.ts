@@ -22,6 +22,8 @@ export interface Tracked extends ContainerFacts {
   reason?: string;
   /** Out of rotation, draining or being stopped: no longer counted in its set. */
   stopping: boolean;
+  /** When the engine last told us about it (ms since the epoch). */
+  recordedAt: number;
 }
 
 export interface DockerSet {
@@ -68,7 +70,7 @@ export class InstanceCache {
     const before = this.containers.get(facts.id);
     const restarted = !before || before.startedAt?.getTime() !== facts.startedAt?.getTime() || before.state !== facts.state;
     const ready = !restarted && before !== undefined && before.ready && facts.state === 'running';
-    const tracked: Tracked = { ...facts, ready, stopping: before?.stopping ?? false };
+    const tracked: Tracked = { ...facts, ready, stopping: before?.stopping ?? false, recordedAt: Date.now() };
     if (!ready && before?.reason) tracked.reason = before.reason;
     if (facts.process !== 'web' && facts.state === 'running') tracked.ready = true;
     this.containers.set(facts.id, tracked);
@@ -182,9 +184,15 @@ export class InstanceCache {
   }
 }
 
+/**
+ * Why an instance that is not ready will not become ready by itself: it
+ * stopped for good, or it crashed again after a restart (Docker's
+ * `restarting` is the back-off between restarts, like CrashLoopBackOff).
+ * One crash is not a verdict: an app may exit once while a database warms up.
+ */
 function crashReason(t: Tracked): string | undefined {
   if (t.state === 'exited' || t.state === 'stopped') return `it exited with code ${t.exitCode ?? '?'}`;
-  if (t.state === 'restarting' || t.restartCount > 0) return `it crashed (exit code ${t.exitCode ?? '?'}) and is restarting`;
+  if ((t.state === 'restarting' && t.restartCount >= 1) || t.restartCount >= 2) return `it crashed (exit code ${t.exitCode ?? '?'}) and is restarting`;
   return undefined;
 }
 

@@ -1,10 +1,13 @@
 /**
- * Readiness probing of web instances on one host: what kubelet's prober does
- * on Kubernetes (pkg/kubelet/prober). Each running web instance is probed
- * every 50 ms until it passes (so a deploy goes live as soon as the app
- * listens), then every 2 s; a ready instance turns not ready after three
- * failures in a row (kubelet's failureThreshold default), a starting one at
- * its first. The result goes to `report`, which tells the driver's cache.
+ * Readiness and liveness probing of web instances on one host: what
+ * kubelet's prober does on Kubernetes (pkg/kubelet/prober). Each running web
+ * instance is probed every 50 ms until it passes (so a deploy goes live as
+ * soon as the app listens), then every 2 s; a ready instance turns not ready
+ * after three failures in a row (kubelet's failureThreshold default), a
+ * starting one at its first. The result goes to `report`, which tells the
+ * driver's cache. An instance that was ready and has failed every probe for
+ * `livenessMs` is hung, not busy: `unhealthy` restarts it, as a failing
+ * livenessProbe does (DESIGN.md decision 5).
  */
 import type { Endpoint } from '../runtime.js';
 import { probeOnce } from '../probe.js';
@@ -18,6 +21,9 @@ export interface ProbeTarget {
 
 export interface ProberOptions {
   report(id: string, ready: boolean, reason: string | undefined): void;
+  /** Called once when an instance that was ready has failed every probe for `livenessMs`. */
+  unhealthy?(id: string): void;
+  livenessMs?: number;
   fastMs?: number;
   slowMs?: number;
   failureThreshold?: number;
@@ -27,6 +33,10 @@ interface Loop {
   target: ProbeTarget;
   ready: boolean;
   failures: number;
+  /** Has passed once: only then can it be hung rather than starting. */
+  wasReady: boolean;
+  /** When the current run of failures began (ms), if the instance had been ready. */
+  failingSince?: number;
   timer?: NodeJS.Timeout;
   stopped: boolean;
 }
@@ -46,7 +56,7 @@ export class Prober {
   /** Starts probing (again) from not ready: a new or restarted instance. */
   watch(target: ProbeTarget, initiallyReady = false): void {
     this.forget(target.id);
-    const loop: Loop = { target, ready: initiallyReady, failures: 0, stopped: false };
+    const loop: Loop = { target, ready: initiallyReady, failures: 0, wasReady: initiallyReady, stopped: false };
     this.loops.set(target.id, loop);
     this.schedule(loop, initiallyReady ? this.slowMs : 0);
   }
@@ -73,12 +83,23 @@ export class Prober {
     if (loop.stopped) return;
     if (result.ok) {
       loop.failures = 0;
+      loop.wasReady = true;
+      delete loop.failingSince;
       if (!loop.ready) {
         loop.ready = true;
         this.options.report(loop.target.id, true, undefined);
       }
     } else {
       loop.failures++;
+      if (loop.wasReady) {
+        loop.failingSince ??= Date.now();
+        if (Date.now() - loop.failingSince >= (this.options.livenessMs ?? 30_000) && this.options.unhealthy) {
+          // Once per hang: the restart makes a new loop through watch().
+          this.forget(loop.target.id);
+          this.options.unhealthy(loop.target.id);
+          return;
+        }
+      }
       if (!loop.ready || loop.failures >= this.threshold) {
         const changed = loop.ready;
         loop.ready = false;

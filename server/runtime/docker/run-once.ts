@@ -8,7 +8,8 @@
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { OneOffSpec, RunOnceOptions, RunOnceResult } from '../runtime.js';
-import { makeContainerOptions } from './container-spec.js';
+import { createRequest, makeContainerOptions } from './container-spec.js';
+import { engineCall } from './engine-call.js';
 import { isConflict, isNotFound, translateDockerError, type ErrorContext } from './docker-errors.js';
 import { createFrameDecoder, createLineAssembler } from './log-frames.js';
 import { KINDS, containerName, releaseLabel } from './names.js';
@@ -24,13 +25,13 @@ export async function runOnceInDocker(docker: Dockerode, extraLabels: Record<str
   const name = containerName({ app: spec.app, release: spec.release, process: spec.process });
   let container: Dockerode.Container;
   try {
-    container = await docker.createContainer(makeContainerOptions({ spec, kind: KINDS.oneOff, name, extraLabels }));
+    container = await engineCall(`create a container to run ${what}`, (abortSignal) => docker.createContainer(createRequest(name, makeContainerOptions({ spec, kind: KINDS.oneOff, name, extraLabels }), abortSignal)));
   } catch (err) {
     throw translateDockerError(err, context(`create a container to run ${what}`));
   }
   const discard = () => container.remove(REMOVE_OPTIONS).catch(() => undefined);
   try {
-    await container.start();
+    await engineCall(`run ${what}`, (abortSignal) => container.start({ abortSignal }));
   } catch (err) {
     await discard();
     throw translateDockerError(err, { ...context(`run ${what}`), fallback: 'RELEASE_FAILED' });

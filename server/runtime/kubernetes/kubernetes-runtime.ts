@@ -150,7 +150,15 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     const name = deploymentName(spec);
     const secrets = Object.values(spec.env);
     await ensureApp(spec.app);
-    await ensureConfigSecret(spec);
+    try {
+      await ensureConfigSecret(spec);
+    } catch (err) {
+      // The namespace went behind paas's back (deleted by hand): make it again once.
+      if (!(err instanceof PaasError && err.code === 'NOT_FOUND')) throw err;
+      ensured.delete(spec.app);
+      await ensureApp(spec.app);
+      await ensureConfigSecret(spec);
+    }
     let deployment: V1Deployment;
     try {
       deployment = await withRetry(() => clients.apps.createNamespacedDeployment({ namespace, body: makeDeployment(spec, settings), ...WRITE }));
@@ -189,7 +197,14 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
     kind: 'kubernetes',
 
     async start() {
-      await call(`reach the Kubernetes API at ${clients.server}`, () => clients.version.getCode());
+      const version = await call(`reach the Kubernetes API at ${clients.server}`, () => clients.version.getCode());
+      const [major, minor] = [Number(version.major), Number.parseInt(version.minor, 10)];
+      // The drain is a preStop `sleep` action: beta and on by default since Kubernetes 1.30 (KEP-3960).
+      if (settings.drainSeconds >= 1 && (major < 1 || (major === 1 && minor < 30))) {
+        throw new PaasError('UNAVAILABLE', `The cluster runs Kubernetes ${version.gitVersion}; paas needs 1.30 or later to drain pods (a preStop sleep)`, {
+          hint: 'Upgrade the cluster, or set PAAS_DRAIN_SECONDS=0 to stop pods without draining.',
+        });
+      }
       if (options.checkPermissions !== false) await checkPermissions(clients);
       try {
         await Promise.all(reflectors.map((r) => r.start()));
@@ -231,6 +246,8 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
 
     async deleteSet(key) {
       const name = deploymentName(key);
+      // Already gone, its pods still draining: nothing to ask the API server for.
+      if (!cache.getDeployment(key)) return;
       try {
         // Background: the ReplicaSets and pods (draining through preStop), the Service and, with the last set, the Secret follow.
         await withRetry(() => clients.apps.deleteNamespacedDeployment({ name, namespace: ns(key.app), propagationPolicy: 'Background' }));
@@ -268,7 +285,8 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Runt
         async createJob(one, timeoutSeconds) {
           const body = makeReleaseJob(one, timeoutSeconds, settings);
           const namespace = ns(one.app);
-          await call(`create Job ${body.metadata!.name} in ${namespace}`, () => clients.batch.createNamespacedJob({ namespace, body, ...WRITE }), Object.values(one.env));
+          // The name is random: a 409 means an earlier attempt of ours got through (its answer was lost).
+          await create(`create Job ${body.metadata!.name} in ${namespace}`, () => clients.batch.createNamespacedJob({ namespace, body, ...WRITE }), Object.values(one.env));
           return { name: body.metadata!.name!, namespace };
         },
         async deleteJob(namespace, name) {

@@ -72,11 +72,13 @@ test('during a restart only pods with the new token count, draining pods are sto
   assert.equal(observeSet({ key, deployment: deployment(1, 't2', 4, 3), pods: [], slices: [] }).updated, false, 'a spec the controller has not seen is not updated');
 });
 
-test('failures name the pod and the reason: crash loop, image pull, scheduling, progress deadline', () => {
+test('failures name the pod and the reason: crash loop, image pull, progress deadline; passing states are no failure', () => {
   const cases: Array<[string, V1Pod[], V1Deployment, RegExp | undefined]> = [
     ['crash loop', [pod('x-aaaa1', { state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 3 } }, restarts: 2 })], deployment(1), /web\.aaaa1: it crashed \(exit code 3\) and is restarting/],
     ['pull', [pod('x-aaaa1', { state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "r/shop@sha256:1"' } } })], deployment(1), /web\.aaaa1: its image cannot be pulled \(ImagePullBackOff: Back-off pulling image/],
-    ['unschedulable', [pod('x-aaaa1', { state: { waiting: { reason: 'ContainerCreating' } }, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient memory.' }] })], deployment(1), /cannot be scheduled \(Unschedulable: 0\/1 nodes are available/],
+    ['unschedulable while a node is added is no failure', [pod('x-aaaa1', { state: { waiting: { reason: 'ContainerCreating' } }, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient memory.' }] })], deployment(1), undefined],
+    ['one crash is no failure', [pod('x-aaaa1', { state: { running: {} }, lastState: { terminated: { exitCode: 1 } }, restarts: 1 })], deployment(1), undefined],
+    ['a first failed pull is no failure', [pod('x-aaaa1', { state: { waiting: { reason: 'ErrImagePull' } } })], deployment(1), undefined],
     ['deadline', [], { ...deployment(1), status: { observedGeneration: 2, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "x" has timed out progressing.' }] } } as V1Deployment, /web: the Deployment made no progress/],
     ['still starting is no failure', [pod('x-aaaa1', { state: { waiting: { reason: 'ContainerCreating' } } })], deployment(1), undefined],
   ];
@@ -84,5 +86,6 @@ test('failures name the pod and the reason: crash loop, image pull, scheduling, 
     const set = observeSet({ key, deployment: d, pods, slices: [] });
     if (want === undefined) assert.equal(set.failure, undefined, name);
     else assert.match(`${set.failure?.instance}: ${set.failure?.reason}`, want, name);
+    if (name.startsWith('unschedulable')) assert.match(set.instances[0]!.reason ?? '', /Unschedulable: 0\/1 nodes are available/, 'the reason the deadline message gives');
   }
 });

@@ -11,8 +11,12 @@
  *   Deployment's; the set is updated when the Deployment controller has seen
  *   the latest spec and every pod left is current.
  * - A failure is what keeps a current pod from ever becoming ready without a
- *   change: a crash loop, an image that cannot be pulled, a pod that cannot
- *   be scheduled or configured, or the Deployment's own progress deadline.
+ *   change, as Kubernetes itself judges it: a crash loop (CrashLoopBackOff),
+ *   a pull that keeps failing (ImagePullBackOff), a container that cannot be
+ *   configured, pods that cannot be created (ReplicaFailure), or the
+ *   Deployment's progress deadline. Passing states are no verdict: a single
+ *   crash, a first failed pull, or a pod Unschedulable while a cluster
+ *   autoscaler adds a node; they are the reason given if the deadline passes.
  */
 import type { V1Deployment, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
 import type { Instance, InstanceState, ObservedSet, SetKey } from '../runtime.js';
@@ -68,7 +72,7 @@ function toInstance(key: SetKey, pod: V1Pod, ready: boolean): Instance {
   if (terminated?.exitCode !== undefined && instance.state !== 'running') instance.exitCode = terminated.exitCode;
   const waiting = status?.state?.waiting;
   if (!instance.ready) {
-    const reason = waiting ? `${waiting.reason ?? 'waiting'}${waiting.message ? `: ${waiting.message}` : ''}` : unscheduled(pod) ?? (running ? 'readiness probe not passing yet' : undefined);
+    const reason = unscheduled(pod) ?? (waiting ? `${waiting.reason ?? 'waiting'}${waiting.message ? `: ${waiting.message}` : ''}` : running ? 'readiness probe not passing yet' : undefined);
     if (reason) instance.reason = reason;
   }
   return instance;
@@ -92,7 +96,7 @@ function unscheduled(pod: V1Pod): string | undefined {
   return condition ? `${condition.reason ?? 'Unschedulable'}: ${condition.message ?? 'no node can run it'}` : undefined;
 }
 
-const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+const PULL_FAILURES = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 const CONFIG_FAILURES = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
 function failureOf(key: SetKey, deployment: V1Deployment, notReady: V1Pod[]): { instance: string; reason: string } | undefined {
@@ -103,9 +107,7 @@ function failureOf(key: SetKey, deployment: V1Deployment, notReady: V1Pod[]): { 
     const exit = status?.lastState?.terminated?.exitCode ?? status?.state?.terminated?.exitCode;
     if (waiting?.reason && PULL_FAILURES.has(waiting.reason)) return { instance, reason: `its image cannot be pulled (${waiting.reason}: ${waiting.message ?? 'no details'})` };
     if (waiting?.reason && CONFIG_FAILURES.has(waiting.reason)) return { instance, reason: `it cannot start (${waiting.reason}: ${waiting.message ?? 'no details'})` };
-    if (waiting?.reason === 'CrashLoopBackOff' || (status?.restartCount ?? 0) > 0) return { instance, reason: `it crashed (exit code ${exit ?? '?'}) and is restarting` };
-    const unschedulable = unscheduled(pod);
-    if (unschedulable) return { instance, reason: `it cannot be scheduled (${unschedulable})` };
+    if (waiting?.reason === 'CrashLoopBackOff') return { instance, reason: `it crashed (exit code ${exit ?? '?'}) and is restarting` };
   }
   for (const condition of deployment.status?.conditions ?? []) {
     if (condition.type === 'Progressing' && condition.status === 'False' && condition.reason === 'ProgressDeadlineExceeded') {

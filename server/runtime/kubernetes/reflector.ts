@@ -42,7 +42,8 @@ export class Reflector<T extends KubernetesObject> {
   private readonly objects = new Map<string, T>();
   private resourceVersion = '';
   private stopped = false;
-  private abort: AbortController | undefined;
+  /** Ends the current watch connection (stop). */
+  private stopWatch: (() => void) | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private backoff = MIN_BACKOFF_MS;
   private lastProblem = '';
@@ -61,7 +62,7 @@ export class Reflector<T extends KubernetesObject> {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.watchdog);
-    this.abort?.abort();
+    this.stopWatch?.();
   }
 
   get(namespace: string, name: string): T | undefined {
@@ -128,24 +129,38 @@ export class Reflector<T extends KubernetesObject> {
     const stallMs = this.options.stallMs ?? (timeoutSeconds + 30) * 1000;
     return new Promise((resolve, reject) => {
       let outcome: 'resume' | 'relist' = 'resume';
+      let settled = false;
+      let controller: AbortController | undefined;
+      const finish = (result: 'resume' | 'relist' | Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(this.watchdog);
+        controller?.abort();
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      // Also covers a server that accepts the request and never sends headers:
+      // client-node hands out the AbortController only once headers arrive.
       const arm = () => {
         clearTimeout(this.watchdog);
         this.watchdog = setTimeout(() => {
           this.report(`watch silent for ${stallMs} ms; reconnecting`);
-          this.abort?.abort();
+          finish('resume');
         }, stallMs);
       };
+      this.stopWatch = () => finish('resume');
       arm();
       this.options.watch.watch(
         this.options.path,
         { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, labelSelector: this.options.labelSelector, timeoutSeconds },
         (type: string, object: T & { code?: number }) => {
+          if (settled) return;
           arm();
           if (type === 'ERROR') {
             // 410 Expired/Gone: the version is older than the server's history.
             outcome = object.code === 410 ? 'relist' : 'resume';
             if (object.code !== 410) this.report(`watch error ${object.code ?? '?'}: ${(object as { message?: string }).message ?? ''}`);
-            this.abort?.abort();
+            finish(outcome);
             return;
           }
           const version = object.metadata?.resourceVersion;
@@ -158,16 +173,15 @@ export class Reflector<T extends KubernetesObject> {
           this.options.onEvent(type, object);
         },
         (err: unknown) => {
-          clearTimeout(this.watchdog);
-          if (isGone(err)) resolve('relist');
-          // Our own abort (watchdog, ERROR event, stop) and a clean end resume at once; anything else backs off.
-          else if (err && (err as Error).name !== 'AbortError') reject(err);
-          else resolve(outcome);
+          if (isGone(err)) finish('relist');
+          // Our own abort and a clean end resume at once; anything else backs off.
+          else if (err && (err as Error).name !== 'AbortError') finish(err instanceof Error ? err : new Error(String(err)));
+          else finish(outcome);
         },
-      ).then((controller) => {
-        this.abort = controller;
-        if (this.stopped) controller.abort();
-      }, reject);
+      ).then((c) => {
+        controller = c;
+        if (settled || this.stopped) c.abort();
+      }, (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
     });
   }
 

@@ -75,10 +75,12 @@ describe('kube double: watch', () => {
     const list = await kit.core.listNamespacedConfigMap({ namespace: 'w' });
     const rv = list.metadata?.resourceVersion ?? '';
     await kit.core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'after-list' } } });
+    await kit.core.createNamespacedSecret({ namespace: 'w', body: { metadata: { name: 'not-a-configmap' } } });
     const resumed = await watchCollect(kit, '/api/v1/namespaces/w/configmaps', { resourceVersion: rv });
     try {
       await eventually('the missed event', () => resumed.events.some((e) => e.type === 'ADDED' && e.name === 'after-list'));
       assert.ok(!resumed.events.some((e) => e.name === 'kube-root-ca.crt'), 'nothing from before the resourceVersion');
+      assert.ok(resumed.events.every((e) => e.object?.kind === 'ConfigMap'), 'the replayed history holds only the watched resource');
     } finally {
       resumed.stop();
     }

@@ -24,7 +24,7 @@ export const SERVICE_ACCOUNT_MOUNT = '/var/run/secrets/kubernetes.io/serviceacco
 
 export function admitNamespaceLifecycle(store: Store, kind: KindDef, namespace: string, name: string): void {
   if (!kind.namespaced) return;
-  const ns = store.get('/namespaces', undefined, namespace);
+  const ns = store.peek('/namespaces', undefined, namespace);
   if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
   if (ns.status?.phase === 'Terminating') {
     throw forbidden({ group: kind.group, resource: kind.resource }, name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
@@ -42,7 +42,7 @@ export function admitServiceAccount(store: Store, pod: Obj): void {
   if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
   spec.serviceAccount = spec.serviceAccountName;
   const ns = pod.metadata.namespace;
-  const sa = store.get('/serviceaccounts', ns, spec.serviceAccountName);
+  const sa = store.peek('/serviceaccounts', ns, spec.serviceAccountName);
   if (!sa) {
     throw forbidden({ group: '', resource: 'pods' }, pod.metadata.name ?? '', `error looking up service account ${ns}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`);
   }

@@ -7,6 +7,8 @@
  * consistent snapshot, later pages read from it, the token carries the
  * snapshot's revision and the last key (as storage/etcd3's continue tokens
  * do), and a token whose snapshot was compacted away is 410 Expired.
+ * Items are the store's frozen objects, shared, never copies: the caller
+ * serializes them (or copies what it needs to change).
  */
 import { badRequest, expired, makeStatus, StatusError, StatusReason } from '../api/status.js';
 import type { Obj } from '../lib/json.js';
@@ -98,7 +100,8 @@ export class Lister {
         if (rv > current) throw tooLargeResourceVersion(rv, current);
         if (opts.resourceVersionMatch === 'Exact' && rv !== current) throw expired(`too old resource version: ${rv} (${current})`);
       }
-      items = this.store.list(keyOfKind(kind), namespace).filter(matcher);
+      // the stored objects are frozen: a snapshot of them stays consistent without copying
+      items = this.store.scan(keyOfKind(kind), namespace).filter(matcher);
       revision = current;
       snapshotId = String(this.nextId++);
     }

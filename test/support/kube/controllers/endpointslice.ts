@@ -72,7 +72,7 @@ export function endpointSliceController(ctx: ControllerContext, _queue: WorkQueu
   const servicesSelecting = (pod: Obj | undefined): string[] => {
     if (!pod) return [];
     return api.store
-      .list('/services', pod.metadata.namespace)
+      .scan('/services', pod.metadata.namespace)
       .filter((svc) => {
         const sel = selectorOf(svc);
         return sel !== undefined && matchesLabels(sel, pod.metadata.labels);
@@ -82,7 +82,7 @@ export function endpointSliceController(ctx: ControllerContext, _queue: WorkQueu
 
   const sync = (svc: Obj): void => {
     const ns = svc.metadata.namespace;
-    const owned = api.store.list('discovery.k8s.io/endpointslices', ns).filter((s) => isControlledBy(s, svc) && s.metadata.labels?.[SliceLabel.managedBy] === MANAGED_BY);
+    const owned = api.store.ownedBy('discovery.k8s.io/endpointslices', svc.metadata.uid).filter((s) => s.metadata.namespace === ns && isControlledBy(s, svc) && s.metadata.labels?.[SliceLabel.managedBy] === MANAGED_BY);
     const selector = selectorOf(svc);
     if (!selector) {
       for (const s of owned) api.delete(slices, ns, s.metadata.name);
@@ -90,7 +90,7 @@ export function endpointSliceController(ctx: ControllerContext, _queue: WorkQueu
     }
     const groups = new Map<string, { ports: Obj[]; endpoints: Obj[] }>();
     const pods = api.store
-      .list('/pods', ns)
+      .scan('/pods', ns)
       .filter((p) => matchesLabels(selector, p.metadata.labels) && shouldBeInEndpoints(p))
       .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
     for (const pod of pods) {
@@ -147,7 +147,7 @@ export function endpointSliceController(ctx: ControllerContext, _queue: WorkQueu
       }
       return [];
     },
-    initialKeys: () => api.store.list('/services').map(nsKey),
+    initialKeys: () => api.store.scan('/services').map(nsKey),
     reconcile(key) {
       const { namespace, name } = splitKey(key);
       const svc = api.tryGet(services, namespace, name);

@@ -25,19 +25,21 @@ export function garbageCollector(ctx: ControllerContext, _queue: WorkQueue): Con
   const kinds = (): KindDef[] => api.registry.all().filter((k) => !k.virtualCreate);
   const kindOf = (resource: string): KindDef | undefined => kinds().find((k) => keyOfKind(k) === resource);
 
+  /** Objects referring to the owner's uid, kind by kind in registry order, each kind in key order (frozen, shared). */
   const dependentsOf = (owner: Obj): { kind: KindDef; obj: Obj }[] => {
     const out: { kind: KindDef; obj: Obj }[] = [];
     const ns = owner.metadata.namespace;
     for (const k of kinds()) {
       if (!k.namespaced && ns) continue;
-      for (const o of store.list(keyOfKind(k), k.namespaced ? ns : undefined)) {
-        if (((o.metadata.ownerReferences ?? []) as Obj[]).some((r) => r.uid === owner.metadata.uid)) out.push({ kind: k, obj: o });
+      const scope = k.namespaced ? ns : undefined;
+      for (const o of store.ownedBy(keyOfKind(k), owner.metadata.uid)) {
+        if (scope === undefined || o.metadata.namespace === scope) out.push({ kind: k, obj: o });
       }
     }
     return out;
   };
 
-  /** The live owner an ownerReference points to, if any (same namespace or cluster-scoped, same uid). */
+  /** The live owner an ownerReference points to, if any (same namespace or cluster-scoped, same uid; frozen, shared). */
   const ownerOf = (dependent: Obj, ref: Obj): Obj | undefined => {
     const found = store.byUid(ref.uid);
     if (!found) return undefined;

@@ -76,7 +76,8 @@ export function jobController(ctx: ControllerContext, queue: WorkQueue): Control
 
   const sync = (job: Obj): void => {
     const now = ctx.now();
-    const owned = api.store.list('/pods', job.metadata.namespace).filter((p) => isControlledBy(p, job));
+    const ownedPods = (): Obj[] => api.store.ownedBy('/pods', job.metadata.uid).filter((p) => p.metadata.namespace === job.metadata.namespace && isControlledBy(p, job));
+    const owned = ownedPods();
     if (isFinished(job)) {
       for (const p of owned) if (isTerminal(p) || p.metadata.deletionTimestamp) dropFinalizer(p);
       return ttl(job, now);
@@ -123,7 +124,7 @@ export function jobController(ctx: ControllerContext, queue: WorkQueue): Control
         }
       }
     }
-    const terminating = api.store.list('/pods', job.metadata.namespace).filter((p) => isControlledBy(p, job) && p.metadata.deletionTimestamp && !isTerminal(p)).length;
+    const terminating = ownedPods().filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
     status.active = active.length;
     status.ready = active.filter(isPodReady).length;
     status.terminating = terminating;
@@ -168,12 +169,12 @@ export function jobController(ctx: ControllerContext, queue: WorkQueue): Control
       if (ref?.kind !== 'Job') return tracked ? [`orphan:${nsKey(ev.object)}`] : [];
       const key = `${ev.object.metadata.namespace}/${ref.name}`;
       if (tracked) {
-        const job = api.store.get('batch/jobs', ev.object.metadata.namespace, ref.name);
+        const job = api.store.peek('batch/jobs', ev.object.metadata.namespace, ref.name);
         if (!job || job.metadata.uid !== ref.uid) return [`orphan:${nsKey(ev.object)}`];
       }
       return [key];
     },
-    initialKeys: () => api.store.list('batch/jobs').map(nsKey),
+    initialKeys: () => api.store.scan('batch/jobs').map(nsKey),
     reconcile(key) {
       if (key.startsWith('orphan:')) {
         const { namespace, name } = splitKey(key.slice('orphan:'.length));
@@ -184,7 +185,7 @@ export function jobController(ctx: ControllerContext, queue: WorkQueue): Control
       const { namespace, name } = splitKey(key);
       const job = api.tryGet(jobs, namespace, name);
       if (!job || job.metadata.deletionTimestamp) {
-        for (const p of api.store.list('/pods', namespace)) {
+        for (const p of api.store.scan('/pods', namespace)) {
           const ref = controllerOf(p);
           if (ref?.kind === 'Job' && ref.name === name && (!job || ref.uid === job.metadata.uid) && (isTerminal(p) || p.metadata.deletionTimestamp)) dropFinalizer(p);
         }

@@ -53,7 +53,7 @@ export function namespaceController(ctx: ControllerContext, queue: WorkQueue, op
     const counts: string[] = [];
     const finalizerCounts = new Map<string, number>();
     for (const kind of namespacedKinds()) {
-      const items = store.list(keyOfKind(kind), name);
+      const items = store.scan(keyOfKind(kind), name);
       for (const o of items) {
         for (const f of (o.metadata.finalizers ?? []) as string[]) finalizerCounts.set(f, (finalizerCounts.get(f) ?? 0) + 1);
         if (o.metadata.deletionTimestamp) continue;
@@ -63,7 +63,7 @@ export function namespaceController(ctx: ControllerContext, queue: WorkQueue, op
           if ((e as { code?: number }).code !== 404) throw e;
         }
       }
-      const left = store.list(keyOfKind(kind), name).length;
+      const left = store.count(keyOfKind(kind), name);
       if (left) counts.push(`${kind.resource}.${kind.group} has ${left} resource instances`);
     }
     const prev: Obj[] = ns.status?.conditions ?? [];
@@ -103,12 +103,12 @@ export function namespaceController(ctx: ControllerContext, queue: WorkQueue, op
       if (ev.resource === '/namespaces') return ev.type === 'DELETED' ? [] : [ev.object.metadata.name];
       const ns = ev.object.metadata?.namespace;
       if (ns && ev.resource !== '/events' && (ev.type === 'DELETED' || ev.object.metadata.deletionTimestamp)) {
-        const owner = store.get('/namespaces', undefined, ns);
+        const owner = store.peek('/namespaces', undefined, ns);
         if (owner?.metadata.deletionTimestamp) return [ns];
       }
       return [];
     },
-    initialKeys: () => store.list('/namespaces').map((n) => n.metadata.name),
+    initialKeys: () => store.scan('/namespaces').map((n) => n.metadata.name),
     reconcile(name) {
       const ns = api.tryGet(namespaces, undefined, name);
       if (!ns) return;

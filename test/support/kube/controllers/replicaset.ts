@@ -35,7 +35,7 @@ export function replicaSetController(ctx: ControllerContext, queue: WorkQueue): 
   const claimPods = (rs: Obj): Obj[] => {
     const selector = selectorFromStruct(rs.spec.selector);
     const out: Obj[] = [];
-    for (const p of api.store.list('/pods', rs.metadata.namespace)) {
+    for (const p of api.store.scan('/pods', rs.metadata.namespace)) {
       if (isControlledBy(p, rs)) out.push(p);
       else if (!controllerOf(p) && !p.metadata.deletionTimestamp && !rs.metadata.deletionTimestamp && matchesLabels(selector, p.metadata.labels)) {
         const copy = clone(p);
@@ -86,20 +86,20 @@ export function replicaSetController(ctx: ControllerContext, queue: WorkQueue): 
         if (o && ref?.kind === 'ReplicaSet') keys.add(`${o.metadata.namespace}/${ref.name}`);
       }
       if (keys.size === 0 && ev.type !== 'DELETED' && !controllerOf(ev.object)) {
-        for (const rs of api.store.list('apps/replicasets', ev.object.metadata.namespace)) {
+        for (const rs of api.store.scan('apps/replicasets', ev.object.metadata.namespace)) {
           if (matchesLabels(selectorFromStruct(rs.spec?.selector), ev.object.metadata.labels)) keys.add(nsKey(rs));
         }
       }
       return [...keys];
     },
-    initialKeys: () => api.store.list('apps/replicasets').map(nsKey),
+    initialKeys: () => api.store.scan('apps/replicasets').map(nsKey),
     reconcile(key) {
       const { namespace, name } = splitKey(key);
       const rs = api.tryGet(replicasets, namespace, name);
       if (!rs) return;
       let failure: Obj | undefined;
       if (!rs.metadata.deletionTimestamp) failure = manage(rs, claimPods(rs).filter(isActive));
-      const owned = api.store.list('/pods', namespace).filter((p) => isControlledBy(p, rs));
+      const owned = api.store.ownedBy('/pods', rs.metadata.uid).filter((p) => p.metadata.namespace === namespace && isControlledBy(p, rs));
       const active = owned.filter(isActive);
       const now = ctx.now();
       const minReady = rs.spec.minReadySeconds ?? 0;

@@ -9,10 +9,12 @@
  * are available: 1 No preemption victims found for incoming pod."), and is
  * retried when pods go away. Requests are computed as the scheduler does:
  * max(sum of containers, largest init container) (resource helpers
- * PodRequests).
+ * PodRequests). What the node already runs comes from a cache fed by pod
+ * changes (NodeInfo below), so scheduling one pod costs the same however
+ * many pods the double holds.
  */
 import { clone, type Obj } from '../lib/json.js';
-import { quantityValue } from '../lib/quantity.js';
+import { parseQuantity } from '../lib/quantity.js';
 import { metaTime } from '../lib/time.js';
 import type { Controller, ControllerContext } from './manager.js';
 import { nsKey, splitKey } from './manager.js';
@@ -27,18 +29,68 @@ export interface NodeCapacity {
   pods?: number;
 }
 
-export function podRequests(spec: Obj): { cpu: number; memory: number } {
-  const sumOf = (containers: Obj[], r: string): number => containers.reduce((n, c) => n + quantityValue(c.resources?.requests?.[r]), 0);
-  const maxOf = (containers: Obj[], r: string): number => containers.reduce((n, c) => Math.max(n, quantityValue(c.resources?.requests?.[r])), 0);
+/** PodRequests in nano-units (exact sums, as the scheduler's integer milli-CPU and bytes are). */
+export function podRequests(spec: Obj): { cpu: bigint; memory: bigint } {
+  const value = (c: Obj, r: string): bigint => {
+    const q = c.resources?.requests?.[r];
+    return q === undefined ? 0n : (parseQuantity(q)?.nanos ?? 0n);
+  };
+  const sumOf = (containers: Obj[], r: string): bigint => containers.reduce((n, c) => n + value(c, r), 0n);
+  const maxOf = (containers: Obj[], r: string): bigint => containers.reduce((n, c) => (value(c, r) > n ? value(c, r) : n), 0n);
   const containers: Obj[] = spec.containers ?? [];
   const init: Obj[] = spec.initContainers ?? [];
-  return { cpu: Math.max(sumOf(containers, 'cpu'), maxOf(init, 'cpu')), memory: Math.max(sumOf(containers, 'memory'), maxOf(init, 'memory')) };
+  const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+  return { cpu: max(sumOf(containers, 'cpu'), maxOf(init, 'cpu')), memory: max(sumOf(containers, 'memory'), maxOf(init, 'memory')) };
+}
+
+const pending = (p: Obj): boolean => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+const onNode = (p: Obj): boolean => p.spec?.nodeName === NODE_NAME && !isTerminal(p);
+
+/**
+ * The scheduler's cache (pkg/scheduler/backend/cache, NodeInfo): what the
+ * unfinished pods bound to the node request, and which pods wait to be
+ * scheduled, kept up to date from every pod change instead of listing pods.
+ */
+class NodeInfo {
+  private readonly requested = new Map<string, { cpu: bigint; memory: bigint }>();
+  private readonly waiting = new Set<string>();
+  cpu = 0n;
+  memory = 0n;
+
+  get pods(): number {
+    return this.requested.size;
+  }
+
+  /** The pods waiting to be scheduled, in key order. */
+  pending(): string[] {
+    return [...this.waiting].sort((a, z) => (a < z ? -1 : a > z ? 1 : 0));
+  }
+
+  /** The pod's current state (undefined: it left storage); replaces whatever was known of that pod. */
+  observe(uid: string, key: string, pod: Obj | undefined): void {
+    const had = this.requested.get(uid);
+    if (had) {
+      this.cpu -= had.cpu;
+      this.memory -= had.memory;
+      this.requested.delete(uid);
+    }
+    if (pod && onNode(pod)) {
+      const r = podRequests(pod.spec);
+      this.requested.set(uid, r);
+      this.cpu += r.cpu;
+      this.memory += r.memory;
+    }
+    if (pod && pending(pod)) this.waiting.add(key);
+    else this.waiting.delete(key);
+  }
 }
 
 export function schedulerController(ctx: ControllerContext, queue: WorkQueue, capacity: NodeCapacity): Controller {
   const { api } = ctx;
   const pods = api.kind('pods');
-  const pending = (p: Obj): boolean => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+  const node = new NodeInfo();
+  const cpuCapacity = parseQuantity(capacity.cpu)?.nanos ?? 0n;
+  const memoryCapacity = parseQuantity(capacity.memory)?.nanos ?? 0n;
 
   const unschedulable = (pod: Obj, message: string): void => {
     const copy = clone(pod);
@@ -56,25 +108,26 @@ export function schedulerController(ctx: ControllerContext, queue: WorkQueue, ca
     name: 'scheduler',
     keysFor(ev) {
       if (ev.resource !== '/pods') return [];
+      node.observe(ev.object.metadata.uid, nsKey(ev.object), ev.type === 'DELETED' ? undefined : ev.object);
       if (ev.type !== 'DELETED' && pending(ev.object)) return [nsKey(ev.object)];
       const freed = ev.type === 'DELETED' || (isTerminal(ev.object) && !isTerminal(ev.prevObject ?? {}));
-      return freed ? api.store.list('/pods').filter(pending).map(nsKey) : [];
+      return freed ? node.pending() : [];
     },
-    initialKeys: () => api.store.list('/pods').filter(pending).map(nsKey),
+    initialKeys: () => {
+      // pods stored before the controllers started (observing a pod again replaces what was known of it)
+      for (const p of api.store.scan('/pods')) node.observe(p.metadata.uid, nsKey(p), p);
+      return node.pending();
+    },
     reconcile(key) {
       const { namespace, name } = splitKey(key);
-      const pod = api.tryGet(pods, namespace, name);
+      const pod = api.store.peek('/pods', namespace, name);
       if (!pod || !pending(pod)) return;
-      const bound = api.store.list('/pods').filter((p) => p.spec?.nodeName === NODE_NAME && !isTerminal(p));
-      const used = bound.reduce((acc, p) => {
-        const r = podRequests(p.spec);
-        return { cpu: acc.cpu + r.cpu, memory: acc.memory + r.memory };
-      }, { cpu: 0, memory: 0 });
       const want = podRequests(pod.spec);
       const reasons: string[] = [];
-      if (used.cpu + want.cpu > quantityValue(capacity.cpu) + 1e-9) reasons.push('1 Insufficient cpu');
-      if (used.memory + want.memory > quantityValue(capacity.memory)) reasons.push('1 Insufficient memory');
-      if (bound.length + 1 > (capacity.pods ?? 110)) reasons.push('1 Too many pods');
+      // the float arithmetic this replaces allowed 1e-9 CPU of rounding error; one nano-CPU is the same allowance
+      if (node.cpu + want.cpu > cpuCapacity + 1n) reasons.push('1 Insufficient cpu');
+      if (node.memory + want.memory > memoryCapacity) reasons.push('1 Insufficient memory');
+      if (node.pods + 1 > (capacity.pods ?? 110)) reasons.push('1 Too many pods');
       if (reasons.length) {
         unschedulable(pod, `0/1 nodes are available: ${reasons.sort().join(', ')}. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.`);
         queue.addAfter(key, 2000);

@@ -162,7 +162,6 @@ export function serveWatch(ctx: WatchContext, kind: KindDef, namespace: string |
   const encode = (o: Obj): Obj => ctx.api.encode(kind, o);
 
   const deliver = (ev: StoreEvent): void => {
-    if (ev.resource !== resourceKey) return;
     const now = ev.type === 'DELETED' ? false : inScope(ev.object);
     const before = ev.type === 'ADDED' ? false : inScope(ev.prevObject);
     if (ev.type === 'DELETED') {
@@ -179,13 +178,14 @@ export function serveWatch(ctx: WatchContext, kind: KindDef, namespace: string |
 
   // replay (or initial state) and subscription happen in one synchronous step: nothing can slip between
   if (initial) {
-    for (const o of store.list(resourceKey, namespace)) if (matcher(o)) conn.send({ type: 'ADDED', object: encode(o) });
+    for (const o of store.scan(resourceKey, namespace)) if (matcher(o)) conn.send({ type: 'ADDED', object: encode(o) });
     if (sendInitial === 'true') {
       conn.send({ type: 'BOOKMARK', object: { kind: kind.kind, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.currentRevision), annotations: { 'k8s.io/initial-events-end': 'true' } } } });
     }
   }
-  for (const ev of replay) deliver(ev);
-  const unsubscribe = store.subscribe(deliver);
+  // History holds every resource's events; live delivery is per resource (subscribe's key).
+  for (const ev of replay) if (ev.resource === resourceKey) deliver(ev);
+  const unsubscribe = store.subscribe(deliver, resourceKey);
 
   const stopBookmarks = bookmarks
     ? ctx.timers.every(ctx.bookmarkIntervalMs, () => conn.send({ type: 'BOOKMARK', object: { kind: kind.kind, apiVersion: apiVersionOf(kind), metadata: { resourceVersion: String(store.currentRevision) } } }, true))

@@ -26,7 +26,7 @@ function expand(value: string, vars: Record<string, string>): string {
 
 function serviceLinks(store: Store, namespace: string, enableServiceLinks: boolean): Record<string, string> {
   const env: Record<string, string> = {};
-  const services = [...store.list('/services', 'default').filter((s) => s.metadata.name === 'kubernetes'), ...(enableServiceLinks ? store.list('/services', namespace) : [])];
+  const services = [...store.scan('/services', 'default').filter((s) => s.metadata.name === 'kubernetes'), ...(enableServiceLinks ? store.scan('/services', namespace) : [])];
   for (const svc of services) {
     const ip = svc.spec?.clusterIP;
     if (!ip || ip === 'None' || svc.spec?.type === 'ExternalName') continue;
@@ -98,12 +98,12 @@ export function resolveEnv({ pod, container, store, node }: EnvInputs): Record<s
   const ns = pod.metadata.namespace;
   const env: Record<string, string> = serviceLinks(store, ns, pod.spec?.enableServiceLinks !== false);
   const configMap = (name: string, optional: boolean): Obj | undefined => {
-    const cm = store.get('/configmaps', ns, name);
+    const cm = store.peek('/configmaps', ns, name);
     if (!cm && !optional) throw new EnvError(`configmap "${name}" not found`);
     return cm;
   };
   const secret = (name: string, optional: boolean): Obj | undefined => {
-    const s = store.get('/secrets', ns, name);
+    const s = store.peek('/secrets', ns, name);
     if (!s && !optional) throw new EnvError(`secret "${name}" not found`);
     return s;
   };

@@ -54,7 +54,7 @@ export class Kubelet implements PodLogSource {
         if (w) void w.removed();
       } else this.observe(ev.object);
     });
-    for (const pod of this.ctx.api.store.list('/pods')) this.observe(pod);
+    for (const pod of this.ctx.api.store.scan('/pods')) this.observe(pod);
   }
 
   open(pod: Obj, container: string, previous: boolean): LogBuffer | StatusError {

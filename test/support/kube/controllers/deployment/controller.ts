@@ -67,7 +67,7 @@ export function deploymentController(ctx: ControllerContext, queue: WorkQueue): 
   const claimReplicaSets = (d: Obj): Obj[] => {
     const selector = selectorFromStruct(d.spec.selector);
     const out: Obj[] = [];
-    for (const rs of api.store.list('apps/replicasets', d.metadata.namespace)) {
+    for (const rs of api.store.scan('apps/replicasets', d.metadata.namespace)) {
       if (isControlledBy(rs, d)) out.push(rs);
       else if (!controllerOf(rs) && !rs.metadata.deletionTimestamp && !d.metadata.deletionTimestamp && matchesLabels(selector, rs.metadata.labels)) {
         const copy = clone(rs);
@@ -267,8 +267,8 @@ export function deploymentController(ctx: ControllerContext, queue: WorkQueue): 
 
   const oldPodsRunning = (newRS: Obj | undefined, oldRSs: Obj[]): boolean => {
     if (oldRSs.some((rs) => (rs.status?.replicas ?? 0) > 0)) return true;
-    const oldUids = new Set(oldRSs.map((rs) => rs.metadata.uid));
-    return api.store.list('/pods', newRS?.metadata.namespace ?? oldRSs[0]?.metadata.namespace).some((p) => oldUids.has(controllerOf(p)?.uid) && !isTerminal(p));
+    const namespace = newRS?.metadata.namespace ?? oldRSs[0]?.metadata.namespace;
+    return oldRSs.some((rs) => api.store.ownedBy('/pods', rs.metadata.uid).some((p) => (namespace === undefined || p.metadata.namespace === namespace) && controllerOf(p)?.uid === rs.metadata.uid && !isTerminal(p)));
   };
 
   const rolloutRecreate = (state: { d: Obj }, rsList: Obj[]): void => {
@@ -310,7 +310,7 @@ export function deploymentController(ctx: ControllerContext, queue: WorkQueue): 
       if (ev.resource === 'apps/replicasets') {
         const keys = [...ownerKey(ev.object), ...ownerKey(ev.prevObject)];
         if (keys.length === 0 && ev.type !== 'DELETED') {
-          for (const d of api.store.list('apps/deployments', ev.object.metadata.namespace)) {
+          for (const d of api.store.scan('apps/deployments', ev.object.metadata.namespace)) {
             if (matchesLabels(selectorFromStruct(d.spec?.selector), ev.object.metadata.labels)) keys.push(nsKey(d));
           }
         }
@@ -319,11 +319,11 @@ export function deploymentController(ctx: ControllerContext, queue: WorkQueue): 
       if (ev.resource === '/pods' && (ev.type === 'DELETED' || ev.object.status?.phase !== ev.prevObject?.status?.phase)) {
         const ref = controllerOf(ev.object);
         if (ref?.kind !== 'ReplicaSet') return [];
-        return ownerKey(api.store.get('apps/replicasets', ev.object.metadata.namespace, ref.name));
+        return ownerKey(api.store.peek('apps/replicasets', ev.object.metadata.namespace, ref.name));
       }
       return [];
     },
-    initialKeys: () => api.store.list('apps/deployments').map(nsKey),
+    initialKeys: () => api.store.scan('apps/deployments').map(nsKey),
     reconcile(key) {
       const { namespace, name } = splitKey(key);
       const d = api.tryGet(deployments, namespace, name);
