@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { homedir } from 'node:os';
 import Docker from 'dockerode';
 import { runStacksBuild } from '../builder/stacks-build-command.js';
 import { startEmbeddedRouter } from '../router/embedded.js';
@@ -75,6 +76,12 @@ async function makeRuntime(config: ServerConfig, docker: Docker): Promise<Runtim
   const installation = installationId(config.dataDir);
   if (config.runtime === 'kubernetes') {
     // The kubeconfig comes from the standard places: $KUBECONFIG, ~/.kube/config, or the pod's ServiceAccount.
+    // Without any, client-node would quietly aim at http://localhost:8080; say so instead.
+    if (!process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config')) && !process.env.KUBERNETES_SERVICE_HOST) {
+      throw new PaasError('UNAVAILABLE', 'No kubeconfig for the kubernetes runtime: KUBECONFIG is not set, ~/.kube/config does not exist, and this is not a pod', {
+        hint: 'Point KUBECONFIG at a kubeconfig file, or run paas-server in the cluster (the Helm chart does).',
+      });
+    }
     let clients;
     try {
       clients = await makeKubeClients(loadKubeConfig());

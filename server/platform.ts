@@ -119,6 +119,9 @@ export function createPlatform(deps: PlatformDeps): Platform {
         const release = await controller.releaseConfig({ app: change.app, user: change.user, set: Object.keys(change.set), unset: change.unset, config: change.config });
         return release && { version: release.version };
       },
+      async appCreated(app) {
+        await runtime.ensureApp(app.name);
+      },
       async appDestroying(app) {
         await controller.destroy(app);
         await rm(repoGitdir(reposDir, app.name), { recursive: true, force: true });

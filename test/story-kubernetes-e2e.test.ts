@@ -68,8 +68,17 @@ describe('a release story on Kubernetes (API double, real builds, real registry)
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('push v1: built, pushed, run as a Deployment by digest, served through the router', async () => {
+  test('creating an app makes its namespace; when the cluster refuses, no app is left behind', async () => {
+    kube.faults.failNext({ verb: 'create', resource: 'namespaces', status: 403, message: 'namespaces is forbidden: quota' });
+    const refused = await api(server.url, 'POST', '/v1/apps', { token, body: { name: 'knope' } });
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.match(refused.body.message, /create namespace paas-knope/);
+    assert.equal((await api(server.url, 'GET', '/v1/apps/knope', { token })).status, 404, 'the app record went again');
     await createApp(server, token, app);
+    assert.equal(kube.get('namespaces', undefined, namespace)?.metadata?.labels?.['paas.dev/app'], app);
+  });
+
+  test('push v1: built, pushed, run as a Deployment by digest, served through the router', async () => {
     const push = await pushApp(server, app, repo.work, { token });
     assert.equal(push.code, 0, push.stderr);
     assert.ok(push.remote.some((l) => /^Released v1 ▸ http:\/\/kstory\.localhost:\d+$/.test(l)), push.remote.join('\n'));
@@ -132,6 +141,11 @@ describe('a release story on Kubernetes (API double, real builds, real registry)
     const res = await eventually(() => getThroughRouter(server.routerUrl, app), (r) => r.status === 200, { what: 'routes after the restart' });
     assert.equal(res.release, 'v4');
     assert.deepEqual(pods(), before, 'no pod was replaced');
+  });
+
+  test('without a kubeconfig the server says so and does not start', async () => {
+    const home = join(dir, 'empty-home');
+    await assert.rejects(startServer({ env: { HOME: home }, args: ['--runtime', 'kubernetes', '--registry', registry.host] }), /No kubeconfig for the kubernetes runtime/);
   });
 
   test('destroying the app deletes its namespace', async () => {

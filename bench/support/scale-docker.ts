@@ -40,8 +40,11 @@ export async function measureDocker(options: { apps: number; rounds: { rollback:
   };
   const paas = await startPaas();
   options.defer(() => paas.stop());
-  const push = async (app: string) => {
-    const pushed = await run('git', ['push', '-q', '-f', paas.gitUrl(app), 'main'], { cwd: source, env: gitEnv(), timeoutMs: 180_000 });
+  const push = async (app: string, timeline?: string[]) => {
+    const pushed = await run('git', ['push', '-q', '-f', paas.gitUrl(app), 'main'], {
+      cwd: source, env: gitEnv(), timeoutMs: 180_000,
+      ...(timeline ? { onStderrLine: (line: string, at: number) => timeline.push(`${at.toFixed(0).padStart(6)} ms ${line}`) } : {}),
+    });
     if (pushed.code !== 0) throw new Error(`push to ${app} failed:\n${pushed.stderr}`);
   };
 
@@ -71,7 +74,7 @@ export async function measureDocker(options: { apps: number; rounds: { rollback:
   return { small, large };
 }
 
-async function measure(paas: PaasServer, apps: string[], rounds: { rollback: number; deploy: number; restart: number }, commit: () => Promise<void>, push: (app: string) => Promise<void>): Promise<Figures> {
+async function measure(paas: PaasServer, apps: string[], rounds: { rollback: number; deploy: number; restart: number }, commit: () => Promise<void>, push: (app: string, timeline?: string[]) => Promise<void>): Promise<Figures> {
   const app = apps[0]!;
   const figures: Figures = { apps: apps.length, setupMs: 0, rollback: [], deploy: [], restart: [] };
   for (let i = 0; i < rounds.rollback; i++) {
@@ -81,15 +84,20 @@ async function measure(paas: PaasServer, apps: string[], rounds: { rollback: num
     await untilRelease(paas.routerPort, app, `v${res.body.release.version}`);
     figures.rollback.push(performance.now() - started);
   }
+  const timelines: string[][] = [];
   for (let i = 0; i < rounds.deploy; i++) {
     await commit();
     const before = await get(paas.routerPort, app);
     const started = performance.now();
-    await push(app);
+    const timeline: string[] = [];
+    await push(app, timeline);
     const version = Number(before.release.slice(1)) + 1;
     await untilRelease(paas.routerPort, app, `v${version}`);
     figures.deploy.push(performance.now() - started);
+    timelines.push(timeline);
   }
+  const median = [...figures.deploy.keys()].sort((a, b) => figures.deploy[a]! - figures.deploy[b]!)[Math.floor(figures.deploy.length / 2)];
+  if (median !== undefined) print(`docker ${apps.length} app(s): the median push, as the pusher saw it:\n${timelines[median]!.map((l) => `  ${l}`).join('\n')}`);
   for (let i = 0; i < rounds.restart; i++) {
     const started = performance.now();
     await paas.crashAndRestart();

@@ -25,6 +25,8 @@ export interface ConfigChange {
 export interface AppHooks {
   /** After config vars changed; may create and roll out a release. */
   configChanged?(change: ConfigChange): Promise<{ version: number } | undefined>;
+  /** After the app's record is made (its namespace on Kubernetes); a failure undoes the creation. */
+  appCreated?(app: App): Promise<void>;
   /** Before the app's records are deleted: stop instances, drop routes. */
   appDestroying?(app: App): Promise<void>;
 }

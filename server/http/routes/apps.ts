@@ -20,11 +20,23 @@ export function appsRoutes(deps: ApiDeps): Router {
     res.json(apps.map((app) => presentApp(app, deps.urls)));
   });
 
+  /** The record, then what the runtime needs for it; if that fails, the record goes again and the error says why. */
+  const create = async (name: string, ownerId: number) => {
+    const app = await deps.store.createApp({ name, ownerId });
+    try {
+      await deps.hooks.appCreated?.(app);
+    } catch (err) {
+      await deps.store.deleteApp(app.id);
+      throw err;
+    }
+    return app;
+  };
+
   router.post('/apps', async (req, res) => {
     const user = currentUser(req);
     const body = parseBody(CreateApp, req.body);
     if (body.name !== undefined) {
-      const app = await deps.store.createApp({ name: assertAppName(body.name), ownerId: user.id });
+      const app = await create(assertAppName(body.name), user.id);
       res.status(201).json(presentApp(app, deps.urls));
       return;
     }
@@ -32,7 +44,7 @@ export function appsRoutes(deps: ApiDeps): Router {
     for (let attempt = 1; ; attempt++) {
       const name = generateAppName();
       if (await deps.store.getApp(name) && attempt < GENERATE_ATTEMPTS) continue;
-      const app = await deps.store.createApp({ name, ownerId: user.id });
+      const app = await create(name, user.id);
       res.status(201).json(presentApp(app, deps.urls));
       return;
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canExec, shellCommand } from '../shell-command.js';
-import { createRequest, makeContainerOptions, mapState, readContainer, type InspectedContainer } from './container-spec.js';
+import { createRequest, fromListing, makeContainerOptions, mapState, readContainer, type InspectedContainer } from './container-spec.js';
 import { containerName, labelFilters, parseInstanceIndex, parseReleaseLabel } from './names.js';
 
 const spec = { app: 'shop', release: 7, process: 'web', image: 'registry.local/shop:v7', command: 'node server.js', env: { MSG: 'hi', PORT: '1' } };
@@ -111,4 +111,11 @@ test('config vars travel in the create request body, never in its URI (engine an
   } finally {
     await new Promise((ok) => engine.close(ok));
   }
+});
+
+test('a listed container is adopted from the listing alone: labels and state, its exit code read from the status text', () => {
+  const running = readContainer(fromListing({ Id: 'abc', Labels: labels, State: 'running', Status: 'Up 5 minutes' }), 'h');
+  assert.deepEqual([running?.name, running?.state, running?.endpoint?.port, running?.startedAt], ['web.1', 'running', 20001, undefined]);
+  const exited = readContainer(fromListing({ Id: 'abc', Labels: labels, State: 'exited', Status: 'Exited (137) 2 seconds ago' }), 'h');
+  assert.deepEqual([exited?.state, exited?.exitCode], ['exited', 137]);
 });

@@ -123,6 +123,16 @@ function parseStartedAt(value: string): Date | undefined {
   return Number.isNaN(time.getTime()) ? undefined : time;
 }
 
+/**
+ * A container as `docker ps` lists it, in the shape `readContainer` reads:
+ * enough to adopt it (labels, state) with one engine call for all of them.
+ * What only `inspect` knows (start time, restart count) is filled in later.
+ */
+export function fromListing(listed: Pick<Dockerode.ContainerInfo, 'Id' | 'Labels' | 'State' | 'Status'>): InspectedContainer {
+  const exit = /^Exited \((\d+)\)/.exec(listed.Status ?? '')?.[1];
+  return { Id: listed.Id, RestartCount: 0, Config: { Labels: listed.Labels }, State: { Status: listed.State, ExitCode: exit === undefined ? 0 : Number(exit), StartedAt: '' } };
+}
+
 /** What one instance container says about itself: labels and engine state. */
 export interface ContainerFacts {
   id: string;

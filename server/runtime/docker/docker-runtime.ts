@@ -21,7 +21,7 @@ import type {
 } from '../runtime.js';
 import { setKeyId } from '../runtime.js';
 import { probeOnce } from '../probe.js';
-import { createRequest, makeContainerOptions, readContainer, type InspectedContainer } from './container-spec.js';
+import { createRequest, fromListing, makeContainerOptions, readContainer, type InspectedContainer } from './container-spec.js';
 import { isConflict, isNotFound, isNotModified, translateDockerError } from './docker-errors.js';
 import { followEngineEvents } from './engine-events.js';
 import { InstanceCache, type DockerSet, type Tracked } from './instance-cache.js';
@@ -80,6 +80,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   const listeners = new Set<ChangeListener>();
   const retiring = new Set<Promise<void>>();
   const removingApps = new Set<string>();
+  const detailsQueue: string[] = [];
   let events: { stop(): void } | undefined;
 
   const notify = (app: string) => {
@@ -172,6 +173,28 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     for (const tracked of cache.all()) if (!seen.has(tracked.id) && tracked.recordedAt < listedAt) forget(tracked.id);
     await Promise.all(listed.filter((c) => cache.get(c.Id)?.state !== stateOf(c.State)).map((c) => refreshes.request(c.Id)));
     for (const set of cache.allSets()) if (set.spec || set.deleting) void sets.request(setKeyId(set.key)).catch(() => undefined);
+  }
+
+  /**
+   * Adoption at start: one listing makes the cache (not one inspect per
+   * container: with many apps that was most of a restart); the details only
+   * inspect gives follow in the background, a few at a time.
+   */
+  async function adopt(): Promise<void> {
+    const listed = await listInstances();
+    for (const container of listed) {
+      const facts = hasScope(container.Labels) ? readContainer(fromListing(container), host) : undefined;
+      if (facts) cache.upsert(facts);
+    }
+    detailsQueue.push(...listed.map((c) => c.Id));
+  }
+
+  /** Inspects adopted containers a few at a time, for what the listing does not say. */
+  function fillDetails(): void {
+    const worker = async () => {
+      for (let id = detailsQueue.shift(); id !== undefined; id = detailsQueue.shift()) await refreshes.request(id).catch(() => undefined);
+    };
+    void Promise.all([worker(), worker(), worker(), worker()]);
   }
 
   /** Brings one set toward what it should be; runs again on every change of its containers. */
@@ -322,16 +345,20 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     kind: 'docker',
 
     async start() {
-      await resync();
+      await adopt();
       cache.settleAdopted();
       await removeInterruptedRuns();
       // One probe of every running web instance before the first route table: adopted apps serve at once.
       await Promise.all(cache.all().filter((t) => t.endpoint && t.state === 'running').map(async (t) => {
         const result = await probeOnce(t.endpoint!, t.healthcheck);
-        t.ready = result.ok;
-        if (!result.ok) t.reason = result.reason;
-        watchReadiness(t, result.ok);
+        // The cache may hold a newer record of it by now: write to that one.
+        const current = cache.get(t.id);
+        if (!current) return;
+        current.ready = result.ok;
+        if (!result.ok) current.reason = result.reason;
+        watchReadiness(current, result.ok);
       }));
+      fillDetails();
       events = followEngineEvents({
         docker,
         labels: [`${LABELS.managedBy}=${MANAGED_BY}`, `${LABELS.kind}=${KINDS.instance}`, ...Object.entries(extraLabels).map(([k, v]) => `${k}=${v}`)],

@@ -68,7 +68,9 @@ export class InstanceCache {
   /** Records a container as inspected; keeps readiness unless it (re)started. Returns whether readiness must be probed afresh. */
   upsert(facts: ContainerFacts): { restarted: boolean } {
     const before = this.containers.get(facts.id);
-    const restarted = !before || before.startedAt?.getTime() !== facts.startedAt?.getTime() || before.state !== facts.state;
+    // A start time learnt later (adoption reads the listing first, details after) is no restart.
+    const restarted = !before || before.state !== facts.state
+      || (before.startedAt !== undefined && before.startedAt.getTime() !== facts.startedAt?.getTime());
     const ready = !restarted && before !== undefined && before.ready && facts.state === 'running';
     const tracked: Tracked = { ...facts, ready, stopping: before?.stopping ?? false, recordedAt: Date.now() };
     if (!ready && before?.reason) tracked.reason = before.reason;
